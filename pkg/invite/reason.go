@@ -1,0 +1,41 @@
+package invite
+
+// Reason codes kept on a user in status error. They are a contract: the admin
+// UI and API clients switch on them.
+const (
+	ReasonNoContact           = "no_contact"
+	ReasonNoEmail             = "no_email"
+	ReasonInvalidEmail        = "invalid_email"
+	ReasonInvalidPhone        = "invalid_phone"
+	ReasonPhoneWithoutCountry = "phone_without_country_code"
+	ReasonDeliveryRejected    = "delivery_rejected"
+	ReasonDeliveryFailed      = "delivery_failed"
+)
+
+// Reason is why an invitation was not delivered: a code and a message an
+// admin can read and act on.
+type Reason struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+var reasonMessages = map[string]string{
+	ReasonNoContact:           "The user has neither an e-mail address nor a phone number that the verification method allows.",
+	ReasonNoEmail:             "The user has no e-mail address, and invitations may be sent only by e-mail.",
+	ReasonInvalidEmail:        "The e-mail address is not valid.",
+	ReasonInvalidPhone:        "The phone number is not valid.",
+	ReasonPhoneWithoutCountry: "The phone number has no country code: write it in international format, e.g. 79051111111 rather than 9051111111.",
+}
+
+// NewReason builds a Reason with the standard message for code, followed by
+// detail when it is not empty.
+func NewReason(code, detail string) *Reason {
+	msg := reasonMessages[code]
+	switch {
+	case msg == "":
+		msg = detail
+	case detail != "":
+		msg += " (" + detail + ")"
+	}
+	return &Reason{Code: code, Message: msg}
+}
