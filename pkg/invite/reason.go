@@ -25,6 +25,8 @@ var reasonMessages = map[string]string{
 	ReasonInvalidEmail:        "The e-mail address is not valid.",
 	ReasonInvalidPhone:        "The phone number is not valid.",
 	ReasonPhoneWithoutCountry: "The phone number has no country code: write it in international format, e.g. 79051111111 rather than 9051111111.",
+	ReasonDeliveryRejected:    "The mail server or SMS provider refused the address as non-existent or invalid.",
+	ReasonDeliveryFailed:      "The invitation could not be delivered.",
 }
 
 // NewReason builds a Reason with the standard message for code, followed by

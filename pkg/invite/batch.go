@@ -1,0 +1,129 @@
+package invite
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+)
+
+// Selection is the set of users an admin picked: explicit ids, or every user
+// matching a filter (the table's "select all matching").
+type Selection struct {
+	UserIDs []int64
+	Filter  *UserFilter // Limit and After are ignored
+}
+
+// Candidate is a selected user, locked for the duration of a batch.
+type Candidate struct {
+	UserID  int64
+	Contact Contact
+	// Waiting is the route of the user's current attempt when that attempt is
+	// still waiting; nil otherwise.
+	Waiting *Route
+}
+
+// Decision is what a batch does with one candidate.
+type Decision struct {
+	Keep   bool  // the current waiting attempt already does the job
+	Route  Route // where a new attempt goes, when Reason is nil
+	Reason *Reason
+}
+
+// Decide applies the verification method to a candidate. A user already
+// waiting for the very same route keeps their attempt, so a double click or a
+// repeated request sends nothing twice; a changed route (new contact data, a
+// new setting) supersedes the waiting attempt.
+func Decide(m VerificationMethod, c Candidate) Decision {
+	route, reason := ChooseRoute(m, c.Contact)
+	if reason != nil {
+		return Decision{Reason: reason}
+	}
+	if c.Waiting != nil && *c.Waiting == route {
+		return Decision{Keep: true, Route: route}
+	}
+	return Decision{Route: route}
+}
+
+// Outcome is the result of a batch for one user.
+type Outcome struct {
+	UserID       int64
+	InvitationID int64  // 0 when the user does not exist
+	Status       Status // waiting or error; "" when the user does not exist
+	Channel      Channel
+	Error        *Reason
+}
+
+// Queued identifies an attempt that must be in the queue.
+type Queued struct {
+	InvitationID int64
+	Channel      Channel
+}
+
+// BatchStore persists a batch atomically: every selected user ends waiting
+// (with a new or kept attempt) or in error, or nothing changes.
+type BatchStore interface {
+	VerificationMethod(ctx context.Context) (VerificationMethod, error)
+	CreateInvitations(ctx context.Context, sel Selection, requestedBy int64, decide func(Candidate) Decision) ([]Outcome, error)
+}
+
+// Enqueuer puts attempts in the task queue. Enqueuing an attempt that is
+// already queued is not an error.
+type Enqueuer interface {
+	Enqueue(ctx context.Context, q []Queued) error
+}
+
+// BatchResult is the answer to an admin's "Send invitation".
+type BatchResult struct {
+	Queued   int
+	Rejected int
+	Outcomes []Outcome
+}
+
+// Inviter runs "Send invitation" for a selection of users.
+type Inviter struct {
+	store BatchStore
+	queue Enqueuer
+	log   *slog.Logger
+}
+
+// NewInviter returns an Inviter.
+func NewInviter(store BatchStore, queue Enqueuer, log *slog.Logger) *Inviter {
+	return &Inviter{store: store, queue: queue, log: log}
+}
+
+// Invite marks the selected users waiting (or error, with the reason) in one
+// transaction, then enqueues the waiting attempts. PostgreSQL is the source of
+// truth: when the queue is unreachable the attempts stay waiting and the
+// worker's reconciler enqueues them later, so the call still succeeds.
+func (in *Inviter) Invite(ctx context.Context, requestedBy int64, sel Selection) (BatchResult, error) {
+	if len(sel.UserIDs) == 0 && sel.Filter == nil {
+		return BatchResult{}, Errorf(KindInvalid, "required", "give user_ids or a filter").WithField("user_ids")
+	}
+	method, err := in.store.VerificationMethod(ctx)
+	if err != nil {
+		return BatchResult{}, fmt.Errorf("invite: read verification method: %w", err)
+	}
+	outcomes, err := in.store.CreateInvitations(ctx, sel, requestedBy, func(c Candidate) Decision {
+		return Decide(method, c)
+	})
+	if err != nil {
+		return BatchResult{}, fmt.Errorf("invite: create invitations: %w", err)
+	}
+	res := BatchResult{Outcomes: outcomes}
+	var queue []Queued
+	for _, o := range outcomes {
+		if o.Status == StatusWaiting {
+			res.Queued++
+			queue = append(queue, Queued{InvitationID: o.InvitationID, Channel: o.Channel})
+		} else {
+			res.Rejected++
+		}
+	}
+	if len(queue) > 0 {
+		if err := in.queue.Enqueue(ctx, queue); err != nil {
+			in.log.WarnContext(ctx, "enqueue failed; the reconciler will enqueue the waiting invitations",
+				"count", len(queue), "err", err)
+		}
+	}
+	return res, nil
+}

@@ -1,0 +1,148 @@
+package invite
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// User is a platform user as the admin sees them.
+type User struct {
+	ID           int64
+	Login        string
+	FirstName    string
+	LastName     string
+	Email        string
+	Phone        string
+	Locale       string
+	Role         Role
+	InviteStatus Status
+	InviteError  *Reason
+	InvitedAt    *time.Time
+	CreatedAt    time.Time
+}
+
+// UserInvited is the "User invited" mark of the user card.
+func (u User) UserInvited() bool { return u.InviteStatus == StatusInvited }
+
+// NewUser is the input for creating a user.
+type NewUser struct {
+	Login     string
+	FirstName string
+	LastName  string
+	Email     string
+	Phone     string
+	Locale    string
+	Role      Role
+}
+
+// Warning is a problem in accepted input: the data is stored, but an
+// invitation will refuse it until it is fixed.
+type Warning struct {
+	Field   string `json:"field"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// Field limits; longer values are refused rather than truncated.
+const (
+	maxLoginLen = 128
+	maxNameLen  = 200
+	maxEmailLen = 254
+	maxPhoneLen = 32
+)
+
+// Normalize trims and checks a new user. Missing required fields are errors;
+// malformed contact data is kept as typed and reported as warnings, because
+// HR lists are messy and the user should exist before the data is fixed.
+// Valid contact data is stored normalized (phone numbers in E.164). Without
+// a login, the e-mail address (or else the phone number) serves as one.
+func (n NewUser) Normalize() (NewUser, []Warning, error) {
+	n.Login = strings.TrimSpace(n.Login)
+	n.FirstName = strings.TrimSpace(n.FirstName)
+	n.LastName = strings.TrimSpace(n.LastName)
+	n.Locale = strings.ToLower(strings.TrimSpace(n.Locale))
+	if n.Role == "" {
+		n.Role = RoleUser
+	}
+	var warnings []Warning
+	email, emailBad := NormalizeEmail(n.Email)
+	n.Email = email
+	if emailBad != nil {
+		warnings = append(warnings, Warning{Field: "email", Code: emailBad.Code, Message: emailBad.Message})
+	}
+	phone, phoneBad := NormalizePhone(n.Phone)
+	n.Phone = phone
+	if phoneBad != nil {
+		warnings = append(warnings, Warning{Field: "phone", Code: phoneBad.Code, Message: phoneBad.Message})
+	}
+	if n.Email == "" && n.Phone == "" {
+		warnings = append(warnings, Warning{Field: "email", Code: ReasonNoContact,
+			Message: "The user has neither an e-mail address nor a phone number and cannot be invited."})
+	}
+	if n.Login == "" {
+		switch {
+		case n.Email != "" && emailBad == nil:
+			n.Login = n.Email
+		case n.Phone != "" && phoneBad == nil:
+			n.Login = n.Phone
+		default:
+			return n, nil, Errorf(KindInvalid, "required", "login is required when there is no valid e-mail or phone to use as one").WithField("login")
+		}
+	}
+	for _, c := range []struct {
+		field, value string
+		max          int
+	}{
+		{"login", n.Login, maxLoginLen}, {"first_name", n.FirstName, maxNameLen}, {"last_name", n.LastName, maxNameLen},
+		{"email", n.Email, maxEmailLen}, {"phone", n.Phone, maxPhoneLen}, {"locale", n.Locale, 16},
+	} {
+		if utf8.RuneCountInString(c.value) > c.max {
+			return n, nil, Errorf(KindInvalid, "too_long", "%s is longer than %d characters", c.field, c.max).WithField(c.field)
+		}
+	}
+	if strings.ContainsAny(n.Login, " \t\r\n") {
+		return n, nil, Errorf(KindInvalid, "invalid_login", "login must not contain spaces").WithField("login")
+	}
+	if n.FirstName == "" {
+		return n, nil, Errorf(KindInvalid, "required", "first_name is required").WithField("first_name")
+	}
+	if n.LastName == "" {
+		return n, nil, Errorf(KindInvalid, "required", "last_name is required").WithField("last_name")
+	}
+	return n, warnings, nil
+}
+
+// Invitation is one attempt to invite a user: a row of the user's history.
+type Invitation struct {
+	ID               int64
+	UserID           int64
+	Status           AttemptStatus
+	Channel          Channel
+	Destination      string
+	RequestedBy      *int64
+	RequestedByLogin string
+	Error            *Reason
+	ProviderMessage  string
+	Attempts         int
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	DeliveredAt      *time.Time
+	ExpiresAt        *time.Time
+}
+
+// UserFilter selects users in the table: by status and a search string, in
+// pages of Limit after the cursor After (a user id).
+type UserFilter struct {
+	Status Status
+	Query  string
+	Limit  int
+	After  int64
+}
+
+// UserPage is one page of the user table.
+type UserPage struct {
+	Items      []User
+	Total      int
+	NextCursor int64 // 0 when this is the last page
+}

@@ -1,0 +1,138 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/inviter/inviter/pkg/invite"
+)
+
+// claimAttempt records one more try of a waiting attempt and the hash of the
+// password generated for it, and returns what the message needs. The user
+// must still point at this attempt: a superseded or finished one is stale.
+const claimAttempt = `
+UPDATE invitations i
+SET attempts = i.attempts + 1, password_hashes = array_append(i.password_hashes, $2), updated_at = now()
+FROM users u
+WHERE i.id = $1 AND i.status = 'waiting' AND u.id = i.user_id AND u.current_invitation_id = i.id
+RETURNING i.id AS invitation_id, i.user_id, i.channel, i.destination, i.attempts,
+          u.login, u.first_name, u.last_name, u.locale`
+
+// ClaimAttempt starts a delivery try of a waiting attempt. It returns
+// invite.ErrStale when the attempt was delivered, failed or superseded.
+func (s *Store) ClaimAttempt(ctx context.Context, id int64, passwordHash []byte) (invite.Delivery, error) {
+	var r struct {
+		InvitationID int64  `db:"invitation_id"`
+		UserID       int64  `db:"user_id"`
+		Channel      string `db:"channel"`
+		Destination  string `db:"destination"`
+		Attempts     int    `db:"attempts"`
+		Login        string `db:"login"`
+		FirstName    string `db:"first_name"`
+		LastName     string `db:"last_name"`
+		Locale       string `db:"locale"`
+	}
+	err := s.db.GetContext(ctx, &r, claimAttempt, id, passwordHash)
+	if err != nil {
+		err = translate(fmt.Sprintf("claim attempt %d", id), err)
+		if invite.KindOf(err) == invite.KindNotFound {
+			return invite.Delivery{}, fmt.Errorf("postgres: claim attempt %d: %w", id, invite.ErrStale)
+		}
+		return invite.Delivery{}, err
+	}
+	return invite.Delivery{
+		InvitationID: r.InvitationID, UserID: r.UserID, Channel: invite.Channel(r.Channel),
+		Destination: r.Destination, Attempts: r.Attempts, Login: r.Login,
+		FirstName: r.FirstName, LastName: r.LastName, Locale: r.Locale,
+	}, nil
+}
+
+// markDelivered records that the provider accepted the message. The delivery
+// time is set even on an attempt superseded meanwhile, because its message
+// did go out: its password keeps working until a newer attempt is delivered.
+// The user becomes invited only if this attempt is still theirs.
+const markDelivered = `
+WITH a AS (
+    UPDATE invitations
+    SET status = CASE WHEN status = 'waiting' THEN 'sent' ELSE status END,
+        delivered_at = coalesce(delivered_at, now()), expires_at = now() + $2 * interval '1 microsecond',
+        finished_at = coalesce(finished_at, now()), error_code = NULL, provider_message = NULL, updated_at = now()
+    WHERE id = $1 AND status IN ('waiting', 'sent', 'superseded')
+    RETURNING id, user_id
+)
+UPDATE users u
+SET invite_status = 'invited', invited_at = now(), invite_error_code = NULL, invite_error_message = NULL, updated_at = now()
+FROM a
+WHERE u.id = a.user_id AND u.current_invitation_id = a.id`
+
+// MarkDelivered records a delivered attempt; ttl is how long its temporary
+// password stays valid.
+func (s *Store) MarkDelivered(ctx context.Context, id int64, ttl time.Duration) error {
+	_, err := s.db.ExecContext(ctx, markDelivered, id, ttl.Microseconds())
+	return translate(fmt.Sprintf("mark attempt %d delivered", id), err)
+}
+
+// markFailed ends a waiting attempt in failure and puts its user in error,
+// if the attempt is still the user's.
+const markFailed = `
+WITH a AS (
+    UPDATE invitations
+    SET status = 'failed', error_code = $2, provider_message = $3, finished_at = now(), updated_at = now()
+    WHERE id = $1 AND status = 'waiting'
+    RETURNING id, user_id
+)
+UPDATE users u
+SET invite_status = 'error', invite_error_code = $2, invite_error_message = $4, updated_at = now()
+FROM a
+WHERE u.id = a.user_id AND u.current_invitation_id = a.id`
+
+// MarkFailed ends a waiting attempt with reason; providerMessage is what the
+// provider last said. Finished attempts are left as they are.
+func (s *Store) MarkFailed(ctx context.Context, id int64, reason invite.Reason, providerMessage string) error {
+	_, err := s.db.ExecContext(ctx, markFailed, id, reason.Code, nullString(providerMessage), reason.Message)
+	return translate(fmt.Sprintf("mark attempt %d failed", id), err)
+}
+
+// RecordRetry keeps the provider's message of a failed try that will be
+// retried, so the history shows why an invitation is still waiting.
+func (s *Store) RecordRetry(ctx context.Context, id int64, providerMessage string) error {
+	_, err := s.db.ExecContext(ctx,
+		`UPDATE invitations SET provider_message = $2, updated_at = now() WHERE id = $1 AND status = 'waiting'`,
+		id, nullString(providerMessage))
+	return translate(fmt.Sprintf("record retry of attempt %d", id), err)
+}
+
+// StaleAttempts returns up to limit waiting attempts not updated for at
+// least olderThan, oldest first.
+func (s *Store) StaleAttempts(ctx context.Context, olderThan time.Duration, limit int) ([]invite.StaleAttempt, error) {
+	var rows []struct {
+		ID        int64     `db:"id"`
+		Channel   string    `db:"channel"`
+		Requeues  int       `db:"requeues"`
+		UpdatedAt time.Time `db:"updated_at"`
+	}
+	err := s.db.SelectContext(ctx, &rows, `
+		SELECT id, channel, requeues, updated_at FROM invitations
+		WHERE status = 'waiting' AND updated_at < now() - $1 * interval '1 microsecond'
+		ORDER BY updated_at LIMIT $2`, olderThan.Microseconds(), limit)
+	if err != nil {
+		return nil, translate("list stale attempts", err)
+	}
+	out := make([]invite.StaleAttempt, len(rows))
+	for i, r := range rows {
+		out[i] = invite.StaleAttempt{InvitationID: r.ID, Channel: invite.Channel(r.Channel), Requeues: r.Requeues, UpdatedAt: r.UpdatedAt}
+	}
+	return out, nil
+}
+
+// MarkRequeued counts the reconciler's re-enqueue of attempts and restarts
+// their staleness clock.
+func (s *Store) MarkRequeued(ctx context.Context, ids []int64) error {
+	_, err := s.db.ExecContext(ctx,
+		`UPDATE invitations SET requeues = requeues + 1, updated_at = now() WHERE id = ANY($1) AND status = 'waiting'`,
+		pq.Array(ids))
+	return translate("mark attempts requeued", err)
+}

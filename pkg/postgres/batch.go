@@ -1,0 +1,256 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/inviter/inviter/pkg/invite"
+)
+
+var _ invite.BatchStore = (*Store)(nil)
+
+// candidateRow is a selected user with the route of their waiting attempt.
+type candidateRow struct {
+	ID          int64          `db:"id"`
+	Email       sql.NullString `db:"email"`
+	Phone       sql.NullString `db:"phone"`
+	WaitingID   sql.NullInt64  `db:"waiting_id"`
+	WaitingChan sql.NullString `db:"waiting_channel"`
+	WaitingDest sql.NullString `db:"waiting_destination"`
+}
+
+const selectCandidates = `
+SELECT u.id, u.email, u.phone,
+       i.id AS waiting_id, i.channel AS waiting_channel, i.destination AS waiting_destination
+FROM users u
+LEFT JOIN invitations i ON i.id = u.current_invitation_id AND i.status = 'waiting'`
+
+// insertAttempts creates one attempt per element of the parallel arrays.
+const insertAttempts = `
+INSERT INTO invitations (user_id, status, channel, destination, requested_by, error_code, provider_message, finished_at)
+SELECT v.user_id, v.status, v.channel, v.destination, $7, v.code, v.message,
+       CASE WHEN v.status = 'rejected' THEN now() END
+FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+     AS v(user_id, status, channel, destination, code, message)
+RETURNING id, user_id`
+
+const updateBatchUsers = `
+UPDATE users u
+SET invite_status = v.status, invite_error_code = v.code, invite_error_message = v.message,
+    current_invitation_id = v.invitation_id, updated_at = now()
+FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[])
+     AS v(user_id, invitation_id, status, code, message)
+WHERE u.id = v.user_id`
+
+const supersedeAttempts = `
+UPDATE invitations SET status = 'superseded', finished_at = now(), updated_at = now()
+WHERE id = ANY($1) AND status = 'waiting'`
+
+// VerificationMethod returns the super admin's verification method.
+func (s *Store) VerificationMethod(ctx context.Context) (invite.VerificationMethod, error) {
+	var v string
+	err := s.db.GetContext(ctx, &v, `SELECT value FROM settings WHERE key = 'verification_method'`)
+	if err == sql.ErrNoRows {
+		return invite.MethodEmailOrPhone, nil
+	}
+	if err != nil {
+		return "", translate("get verification method", err)
+	}
+	return invite.VerificationMethod(v), nil
+}
+
+// CreateInvitations runs one "Send invitation" batch in a transaction: it
+// locks the selected users, asks decide what to do with each, records a new
+// attempt for every user not kept (refusals included, for the history),
+// supersedes waiting attempts that were replaced and updates the users'
+// statuses. Each step is one statement over arrays, whatever the batch size.
+// Ids that match no user come back with an error outcome and change nothing.
+func (s *Store) CreateInvitations(ctx context.Context, sel invite.Selection, requestedBy int64,
+	decide func(invite.Candidate) invite.Decision) ([]invite.Outcome, error) {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, translate("begin batch", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+
+	cands, err := lockCandidates(ctx, tx, sel)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		outcomes   = make([]invite.Outcome, 0, len(cands))
+		superseded []int64
+		ins        attemptArrays
+	)
+	insIndex := make([]int, 0, len(cands)) // outcome index of each inserted attempt
+	for _, c := range cands {
+		cand := invite.Candidate{UserID: c.ID, Contact: invite.Contact{Email: c.Email.String, Phone: c.Phone.String}}
+		if c.WaitingID.Valid {
+			cand.Waiting = &invite.Route{Channel: invite.Channel(c.WaitingChan.String), Destination: c.WaitingDest.String}
+		}
+		d := decide(cand)
+		o := invite.Outcome{UserID: c.ID, Status: invite.StatusWaiting, Channel: d.Route.Channel}
+		if d.Keep {
+			o.InvitationID = c.WaitingID.Int64
+			outcomes = append(outcomes, o)
+			continue
+		}
+		if c.WaitingID.Valid {
+			superseded = append(superseded, c.WaitingID.Int64)
+		}
+		if d.Reason != nil {
+			o.Status, o.Channel, o.Error = invite.StatusError, "", d.Reason
+		}
+		ins.add(c.ID, d)
+		insIndex = append(insIndex, len(outcomes))
+		outcomes = append(outcomes, o)
+	}
+	if len(superseded) > 0 {
+		if _, err := tx.ExecContext(ctx, supersedeAttempts, pq.Array(superseded)); err != nil {
+			return nil, translate("supersede attempts", err)
+		}
+	}
+	if len(insIndex) > 0 {
+		ids, err := ins.insert(ctx, tx, requestedBy)
+		if err != nil {
+			return nil, err
+		}
+		var upd userStatusArrays
+		for k, i := range insIndex {
+			outcomes[i].InvitationID = ids[k]
+			upd.add(outcomes[i])
+		}
+		if _, err := tx.ExecContext(ctx, updateBatchUsers, upd.args()...); err != nil {
+			return nil, translate("update user statuses", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, translate("commit batch", err)
+	}
+	return append(outcomes, missingOutcomes(sel.UserIDs, cands)...), nil
+}
+
+// lockCandidates selects and locks the users of a selection, in id order so
+// that two concurrent batches over the same users cannot deadlock.
+func lockCandidates(ctx context.Context, tx *sqlx.Tx, sel invite.Selection) ([]candidateRow, error) {
+	var (
+		where []string
+		args  []any
+	)
+	if sel.Filter != nil {
+		where, args = userWhere(*sel.Filter, nil)
+	}
+	if len(sel.UserIDs) > 0 {
+		args = append(args, pq.Array(sel.UserIDs))
+		where = append(where, fmt.Sprintf("u.id = ANY($%d)", len(args)))
+	}
+	var rows []candidateRow
+	q := selectCandidates + whereSQL(where) + ` ORDER BY u.id FOR UPDATE OF u`
+	if err := tx.SelectContext(ctx, &rows, q, args...); err != nil {
+		return nil, translate("lock selected users", err)
+	}
+	return rows, nil
+}
+
+// missingOutcomes reports the requested ids that match no user.
+func missingOutcomes(ids []int64, found []candidateRow) []invite.Outcome {
+	seen := make(map[int64]bool, len(found))
+	for _, c := range found {
+		seen[c.ID] = true
+	}
+	var out []invite.Outcome
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, invite.Outcome{UserID: id,
+				Error: &invite.Reason{Code: "not_found", Message: "There is no user with this id."}})
+		}
+	}
+	return out
+}
+
+// attemptArrays collects new attempts column by column for insertAttempts.
+type attemptArrays struct {
+	userIDs                                []int64
+	statuses, channels, dests, codes, msgs []string
+}
+
+func (a *attemptArrays) add(userID int64, d invite.Decision) {
+	a.userIDs = append(a.userIDs, userID)
+	if d.Reason != nil {
+		a.statuses = append(a.statuses, string(invite.AttemptRejected))
+		a.channels = append(a.channels, "")
+		a.dests = append(a.dests, "")
+		a.codes = append(a.codes, d.Reason.Code)
+		a.msgs = append(a.msgs, d.Reason.Message)
+		return
+	}
+	a.statuses = append(a.statuses, string(invite.AttemptWaiting))
+	a.channels = append(a.channels, string(d.Route.Channel))
+	a.dests = append(a.dests, d.Route.Destination)
+	a.codes = append(a.codes, "")
+	a.msgs = append(a.msgs, "")
+}
+
+// insert runs insertAttempts and returns the new ids in input order.
+func (a *attemptArrays) insert(ctx context.Context, tx *sqlx.Tx, requestedBy int64) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, insertAttempts, pq.Array(a.userIDs), pq.Array(a.statuses),
+		pq.Array(nullIfEmpty(a.channels)), pq.Array(nullIfEmpty(a.dests)), pq.Array(nullIfEmpty(a.codes)),
+		pq.Array(nullIfEmpty(a.msgs)), sql.NullInt64{Int64: requestedBy, Valid: requestedBy > 0})
+	if err != nil {
+		return nil, translate("insert attempts", err)
+	}
+	defer rows.Close()
+	byUser := make(map[int64]int64, len(a.userIDs))
+	for rows.Next() {
+		var id, userID int64
+		if err := rows.Scan(&id, &userID); err != nil {
+			return nil, translate("insert attempts", err)
+		}
+		byUser[userID] = id
+	}
+	if err := rows.Err(); err != nil {
+		return nil, translate("insert attempts", err)
+	}
+	ids := make([]int64, len(a.userIDs))
+	for i, u := range a.userIDs {
+		ids[i] = byUser[u]
+	}
+	return ids, nil
+}
+
+// nullIfEmpty turns "" into SQL NULL inside a text array.
+func nullIfEmpty(ss []string) []sql.NullString {
+	out := make([]sql.NullString, len(ss))
+	for i, s := range ss {
+		out[i] = nullString(s)
+	}
+	return out
+}
+
+// userStatusArrays collects user status updates column by column.
+type userStatusArrays struct {
+	userIDs, invIDs       []int64
+	statuses, codes, msgs []string
+}
+
+func (u *userStatusArrays) add(o invite.Outcome) {
+	u.userIDs = append(u.userIDs, o.UserID)
+	u.invIDs = append(u.invIDs, o.InvitationID)
+	u.statuses = append(u.statuses, string(o.Status))
+	code, msg := "", ""
+	if o.Error != nil {
+		code, msg = o.Error.Code, o.Error.Message
+	}
+	u.codes = append(u.codes, code)
+	u.msgs = append(u.msgs, msg)
+}
+
+func (u *userStatusArrays) args() []any {
+	return []any{pq.Array(u.userIDs), pq.Array(u.invIDs), pq.Array(u.statuses),
+		pq.Array(nullIfEmpty(u.codes)), pq.Array(nullIfEmpty(u.msgs))}
+}
