@@ -128,11 +128,13 @@ func (s *Store) StaleAttempts(ctx context.Context, olderThan time.Duration, limi
 	return out, nil
 }
 
-// MarkRequeued counts the reconciler's re-enqueue of attempts and restarts
-// their staleness clock.
-func (s *Store) MarkRequeued(ctx context.Context, ids []int64) error {
-	_, err := s.db.ExecContext(ctx,
-		`UPDATE invitations SET requeues = requeues + 1, updated_at = now() WHERE id = ANY($1) AND status = 'waiting'`,
-		pq.Array(ids))
-	return translate("mark attempts requeued", err)
+// MarkReconciled restarts the staleness clock of attempts the reconciler
+// checked, and counts a re-enqueue for those it had to put back in the queue.
+func (s *Store) MarkReconciled(ctx context.Context, requeued, present []int64) error {
+	_, err := s.db.ExecContext(ctx, `
+		UPDATE invitations
+		SET requeues = requeues + CASE WHEN id = ANY($1) THEN 1 ELSE 0 END, updated_at = now()
+		WHERE (id = ANY($1) OR id = ANY($2)) AND status = 'waiting'`,
+		pq.Array(requeued), pq.Array(present))
+	return translate("mark attempts reconciled", err)
 }

@@ -1,0 +1,71 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/inviter/inviter/pkg/invite"
+)
+
+// failed decides what asynq does with a failed delivery, and records it:
+//   - rejected destination: the user ends in error (delivery_rejected), no retry;
+//   - other permanent refusal: error (delivery_failed), no retry;
+//   - rate limited: retried after the provider's delay, not counted as a failure;
+//   - transient: retried with backoff; on the last try the user ends in error
+//     (delivery_failed) with the provider's last message.
+func (h *Handler) failed(ctx context.Context, d invite.Delivery, sendErr error) error {
+	class, de := invite.ClassifyDelivery(sendErr)
+	id := d.InvitationID
+	log := h.log.With("invitation_id", id, "user_id", d.UserID, "channel", d.Channel, "try", d.Attempts,
+		"class", class.String(), "provider_code", de.ProviderCode, "provider_message", de.ProviderMessage)
+	switch class {
+	case invite.Rejected:
+		return h.giveUp(ctx, log, id, invite.ReasonDeliveryRejected, de)
+	case invite.Permanent:
+		return h.giveUp(ctx, log, id, invite.ReasonDeliveryFailed, de)
+	case invite.RateLimited:
+		log.InfoContext(ctx, "provider rate limit; retrying later", "retry_after", de.RetryAfter)
+		h.recordRetry(ctx, log, id, de)
+		return &rateLimited{de}
+	}
+	retried, _ := asynq.GetRetryCount(ctx)
+	maxRetry, _ := asynq.GetMaxRetry(ctx)
+	if retried >= maxRetry {
+		return h.giveUp(ctx, log, id, invite.ReasonDeliveryFailed, de)
+	}
+	log.WarnContext(ctx, "delivery failed; will retry", "retried", retried, "max_retry", maxRetry)
+	h.recordRetry(ctx, log, id, de)
+	return fmt.Errorf("worker: deliver attempt %d: %w", id, de)
+}
+
+func (h *Handler) giveUp(ctx context.Context, log *slog.Logger, id int64, code string, de *invite.DeliveryError) error {
+	reason := invite.NewReason(code, de.ProviderMessage)
+	if err := h.store.MarkFailed(ctx, id, *reason, de.ProviderMessage); err != nil {
+		// Not recorded: let asynq retry, the next try will decide again.
+		return fmt.Errorf("worker: record failure of attempt %d: %w", id, err)
+	}
+	log.WarnContext(ctx, "delivery failed for good", "reason", code)
+	return fmt.Errorf("worker: attempt %d: %s: %w", id, de, asynq.SkipRetry)
+}
+
+func (h *Handler) recordRetry(ctx context.Context, log *slog.Logger, id int64, de *invite.DeliveryError) {
+	if err := h.store.RecordRetry(ctx, id, de.ProviderMessage); err != nil {
+		log.WarnContext(ctx, "could not record the failed try", "err", err)
+	}
+}
+
+// rateLimited is a provider's throttling: asynq retries it after the
+// provider's delay without counting it against MAX_RETRIES.
+type rateLimited struct{ *invite.DeliveryError }
+
+func (e *rateLimited) Unwrap() error { return e.DeliveryError }
+
+// IsFailure tells asynq which errors count against the retry budget.
+func IsFailure(err error) bool {
+	var rl *rateLimited
+	return !errors.As(err, &rl)
+}

@@ -1,0 +1,108 @@
+// Package worker delivers invitations: the asynq handler that generates
+// credentials and sends them, the decision of what asynq does with a failure,
+// the backoff, and the reconciler that keeps PostgreSQL and Redis in step.
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/inviter/inviter/pkg/invite"
+	"github.com/inviter/inviter/pkg/tasks"
+)
+
+// Store is what the handler needs from PostgreSQL.
+type Store interface {
+	ClaimAttempt(ctx context.Context, id int64, passwordHash []byte) (invite.Delivery, error)
+	MarkDelivered(ctx context.Context, id int64, ttl time.Duration) error
+	MarkFailed(ctx context.Context, id int64, reason invite.Reason, providerMessage string) error
+	RecordRetry(ctx context.Context, id int64, providerMessage string) error
+}
+
+// Sender delivers one message by its channel.
+type Sender interface {
+	Send(ctx context.Context, m invite.Message) error
+}
+
+// PasswordHasher hashes a temporary password bound to its attempt.
+type PasswordHasher interface {
+	Hash(invitationID int64, password string) []byte
+}
+
+// Handler processes invitation tasks.
+type Handler struct {
+	store       Store
+	sender      Sender
+	hasher      PasswordHasher
+	newPassword func() (string, error)
+	cfg         HandlerConfig
+	log         *slog.Logger
+}
+
+// HandlerConfig holds the handler's settings.
+type HandlerConfig struct {
+	InviteTTL     time.Duration // how long a temporary password works
+	LoginURL      string        // where the message sends the user
+	DefaultLocale string
+}
+
+// NewHandler returns a Handler; newPassword makes a fresh temporary password.
+func NewHandler(store Store, sender Sender, hasher PasswordHasher, newPassword func() (string, error),
+	cfg HandlerConfig, log *slog.Logger) *Handler {
+	return &Handler{store: store, sender: sender, hasher: hasher, newPassword: newPassword, cfg: cfg, log: log}
+}
+
+// Register adds the handler to mux for every invitation task type.
+func (h *Handler) Register(mux *asynq.ServeMux) {
+	mux.Handle(tasks.TypeEmail, h)
+	mux.Handle(tasks.TypeSMS, h)
+}
+
+// ProcessTask delivers one attempt. Each try makes a new password and adds
+// its hash to the attempt before sending, so that whatever message reaches
+// the user, even from a try that a crash or a lost acknowledgement made run
+// twice, carries a password that works. The password itself exists only in
+// this function's memory and in the message.
+func (h *Handler) ProcessTask(ctx context.Context, t *asynq.Task) error {
+	p, err := tasks.ParsePayload(t.Payload())
+	if err != nil {
+		return fmt.Errorf("worker: %w: %w", err, asynq.SkipRetry)
+	}
+	password, err := h.newPassword()
+	if err != nil {
+		return fmt.Errorf("worker: generate password: %w", err)
+	}
+	d, err := h.store.ClaimAttempt(ctx, p.InvitationID, h.hasher.Hash(p.InvitationID, password))
+	if errors.Is(err, invite.ErrStale) {
+		h.log.DebugContext(ctx, "attempt no longer waiting; nothing to do", "invitation_id", p.InvitationID)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("worker: claim attempt %d: %w", p.InvitationID, err)
+	}
+	msg := invite.Message{
+		InvitationID: d.InvitationID, Channel: d.Channel, To: d.Destination,
+		Locale: d.Locale, FirstName: d.FirstName, LastName: d.LastName,
+		Login: d.Login, Password: password, LoginURL: h.cfg.LoginURL,
+	}
+	if msg.Locale == "" {
+		msg.Locale = h.cfg.DefaultLocale
+	}
+	start := time.Now()
+	if err := h.sender.Send(ctx, msg); err != nil {
+		return h.failed(ctx, d, err)
+	}
+	if err := h.store.MarkDelivered(ctx, d.InvitationID, h.cfg.InviteTTL); err != nil {
+		// The message went out; a retry sends another whose password works
+		// too. Better a second message than a user stuck waiting.
+		return fmt.Errorf("worker: record delivery of attempt %d: %w", d.InvitationID, err)
+	}
+	h.log.InfoContext(ctx, "invitation delivered", "invitation_id", d.InvitationID, "user_id", d.UserID,
+		"channel", d.Channel, "try", d.Attempts, "duration", time.Since(start))
+	return nil
+}

@@ -1,0 +1,123 @@
+package worker
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/inviter/inviter/pkg/invite"
+)
+
+// ReconcileStore is what the reconciler needs from PostgreSQL.
+type ReconcileStore interface {
+	StaleAttempts(ctx context.Context, olderThan time.Duration, limit int) ([]invite.StaleAttempt, error)
+	MarkReconciled(ctx context.Context, requeued, present []int64) error
+	MarkFailed(ctx context.Context, id int64, reason invite.Reason, providerMessage string) error
+}
+
+// Requeuer makes sure an attempt has a live task, reporting whether it had
+// to enqueue one.
+type Requeuer interface {
+	Requeue(ctx context.Context, q invite.Queued) (bool, error)
+}
+
+// ReconcilerConfig holds the reconciler's settings.
+type ReconcilerConfig struct {
+	Interval    time.Duration // how often to look (RECONCILE_INTERVAL)
+	Grace       time.Duration // how long an attempt may sit untouched before it is checked
+	MaxRequeues int           // after this many re-enqueues an attempt fails
+	BatchSize   int
+}
+
+// Reconciler keeps Redis in step with PostgreSQL: Redis keeps nothing on
+// disk and the API may fail to enqueue after committing, so every attempt
+// that is waiting in PostgreSQL but has no live task is enqueued again.
+// Replicas may all run it: task ids make their work idempotent.
+type Reconciler struct {
+	store ReconcileStore
+	queue Requeuer
+	cfg   ReconcilerConfig
+	log   *slog.Logger
+}
+
+// NewReconciler returns a Reconciler.
+func NewReconciler(store ReconcileStore, queue Requeuer, cfg ReconcilerConfig, log *slog.Logger) *Reconciler {
+	if cfg.BatchSize <= 0 {
+		cfg.BatchSize = 1000
+	}
+	if cfg.MaxRequeues <= 0 {
+		cfg.MaxRequeues = 5
+	}
+	return &Reconciler{store: store, queue: queue, cfg: cfg, log: log}
+}
+
+// Run reconciles every Interval until ctx is done.
+func (r *Reconciler) Run(ctx context.Context) error {
+	t := time.NewTicker(r.cfg.Interval)
+	defer t.Stop()
+	for {
+		if n, err := r.ReconcileOnce(ctx); err != nil {
+			r.log.WarnContext(ctx, "reconcile failed", "err", err)
+		} else if n > 0 {
+			r.log.InfoContext(ctx, "re-enqueued waiting invitations missing from the queue", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// ReconcileOnce checks every stale waiting attempt once and returns how
+// many it re-enqueued.
+func (r *Reconciler) ReconcileOnce(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		stale, err := r.store.StaleAttempts(ctx, r.cfg.Grace, r.cfg.BatchSize)
+		if err != nil {
+			return total, fmt.Errorf("worker: reconcile: %w", err)
+		}
+		if len(stale) == 0 {
+			return total, nil
+		}
+		var requeued, present []int64
+		for _, a := range stale {
+			added, err := r.reconcile(ctx, a)
+			if err != nil {
+				return total, err
+			}
+			if added {
+				requeued = append(requeued, a.InvitationID)
+			} else {
+				present = append(present, a.InvitationID)
+			}
+		}
+		total += len(requeued)
+		// Touching restarts each attempt's staleness clock, so the next page
+		// holds other attempts and a task sitting in a long backoff is not
+		// inspected on every tick.
+		if err := r.store.MarkReconciled(ctx, requeued, present); err != nil {
+			return total, fmt.Errorf("worker: reconcile: %w", err)
+		}
+		if len(stale) < r.cfg.BatchSize {
+			return total, nil
+		}
+	}
+}
+
+func (r *Reconciler) reconcile(ctx context.Context, a invite.StaleAttempt) (bool, error) {
+	if a.Requeues >= r.cfg.MaxRequeues {
+		msg := fmt.Sprintf("gave up after the task was lost or abandoned %d times", a.Requeues)
+		if err := r.store.MarkFailed(ctx, a.InvitationID, *invite.NewReason(invite.ReasonDeliveryFailed, msg), msg); err != nil {
+			return false, fmt.Errorf("worker: reconcile attempt %d: %w", a.InvitationID, err)
+		}
+		return false, nil
+	}
+	requeued, err := r.queue.Requeue(ctx, invite.Queued{InvitationID: a.InvitationID, Channel: a.Channel})
+	if err != nil {
+		return false, fmt.Errorf("worker: reconcile attempt %d: %w", a.InvitationID, err)
+	}
+	return requeued, nil
+}
