@@ -17,6 +17,7 @@ const (
 	KindUnauthorized Kind = "unauthorized"
 	KindForbidden    Kind = "forbidden"
 	KindUnavailable  Kind = "unavailable"
+	KindTooLarge     Kind = "too_large" // a request or file over a configured limit
 	KindInternal     Kind = "internal"
 )
 

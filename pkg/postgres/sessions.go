@@ -10,14 +10,6 @@ import (
 	"github.com/inviter/inviter/pkg/invite"
 )
 
-// Session is an authenticated API session.
-type Session struct {
-	UserID             int64       `db:"user_id"`
-	Login              string      `db:"login"`
-	Role               invite.Role `db:"role"`
-	MustChangePassword bool        `db:"must_change_password"`
-}
-
 // CreateSession stores the hash of a new bearer token.
 func (s *Store) CreateSession(ctx context.Context, tokenHash []byte, userID int64, mustChange bool, ttl time.Duration) error {
 	_, err := s.db.ExecContext(ctx, `
@@ -27,8 +19,8 @@ func (s *Store) CreateSession(ctx context.Context, tokenHash []byte, userID int6
 }
 
 // SessionByToken returns the live session whose token hashes to tokenHash.
-func (s *Store) SessionByToken(ctx context.Context, tokenHash []byte) (Session, error) {
-	var ss Session
+func (s *Store) SessionByToken(ctx context.Context, tokenHash []byte) (invite.Session, error) {
+	var ss invite.Session
 	err := s.db.GetContext(ctx, &ss, `
 		SELECT s.user_id, u.login, u.role, s.must_change_password
 		FROM sessions s JOIN users u ON u.id = s.user_id
@@ -42,21 +34,10 @@ func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
 	return translate("delete session", err)
 }
 
-// LoginCandidate is what a login attempt checks a password against.
-type LoginCandidate struct {
-	UserID       int64
-	Role         invite.Role
-	PasswordHash string // argon2id of a chosen password, "" when none
-	// The user's newest delivered attempt, if its temporary password is still
-	// valid (not expired, not used to choose a password).
-	InvitationID   int64
-	PasswordHashes [][]byte
-}
-
 // LoginCandidate looks a user up by login (case-insensitively). Only the
 // newest delivered attempt counts: delivering a newer invitation retires the
 // older temporary passwords.
-func (s *Store) LoginCandidate(ctx context.Context, login string) (LoginCandidate, error) {
+func (s *Store) LoginCandidate(ctx context.Context, login string) (invite.LoginCandidate, error) {
 	var r struct {
 		ID                    int64
 		Role                  string
@@ -75,9 +56,9 @@ func (s *Store) LoginCandidate(ctx context.Context, login string) (LoginCandidat
 		WHERE lower(u.login) = lower($1)`, login).Scan(&r.ID, &r.Role, &r.PasswordHash, &r.InvID,
 		(*pq.ByteaArray)(&r.Hashes), &r.ExpiresAt, &r.ConsumedAt)
 	if err != nil {
-		return LoginCandidate{}, translate("find login", err)
+		return invite.LoginCandidate{}, translate("find login", err)
 	}
-	c := LoginCandidate{UserID: r.ID, Role: invite.Role(r.Role), PasswordHash: r.PasswordHash.String}
+	c := invite.LoginCandidate{UserID: r.ID, Role: invite.Role(r.Role), PasswordHash: r.PasswordHash.String}
 	if r.InvID.Valid && r.ConsumedAt == nil && r.ExpiresAt != nil && time.Now().Before(*r.ExpiresAt) {
 		c.InvitationID, c.PasswordHashes = r.InvID.Int64, r.Hashes
 	}

@@ -1,0 +1,196 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/inviter/inviter/pkg/invite"
+)
+
+// userJSON is the user as the API shows it (a contract: fields may be added,
+// never renamed or removed).
+type userJSON struct {
+	ID           int64          `json:"id"`
+	Login        string         `json:"login"`
+	FirstName    string         `json:"first_name"`
+	LastName     string         `json:"last_name"`
+	Email        *string        `json:"email"`
+	Phone        *string        `json:"phone"`
+	Locale       string         `json:"locale"`
+	Role         invite.Role    `json:"role"`
+	InviteStatus invite.Status  `json:"invite_status"`
+	UserInvited  bool           `json:"user_invited"`
+	InviteError  *invite.Reason `json:"invite_error"`
+	InvitedAt    *time.Time     `json:"invited_at"`
+	CreatedAt    time.Time      `json:"created_at"`
+}
+
+func toUserJSON(u invite.User) userJSON {
+	return userJSON{
+		ID: u.ID, Login: u.Login, FirstName: u.FirstName, LastName: u.LastName,
+		Email: optional(u.Email), Phone: optional(u.Phone), Locale: u.Locale, Role: u.Role,
+		InviteStatus: u.InviteStatus, UserInvited: u.UserInvited(), InviteError: u.InviteError,
+		InvitedAt: u.InvitedAt, CreatedAt: u.CreatedAt,
+	}
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+type createUserRequest struct {
+	Login     string `json:"login"`
+	FirstName string `json:"first_name"`
+	LastName  string `json:"last_name"`
+	Email     string `json:"email"`
+	Phone     string `json:"phone"`
+	Locale    string `json:"locale"`
+}
+
+type createUserResponse struct {
+	userJSON
+	Warnings []invite.Warning `json:"warnings"`
+}
+
+// handleCreateUser creates a user. Malformed contact data is stored and
+// reported in warnings; the invitation will refuse it with the reason.
+func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request) {
+	var req createUserRequest
+	if err := decode(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	n, warnings, err := invite.NewUser{
+		Login: req.Login, FirstName: req.FirstName, LastName: req.LastName,
+		Email: req.Email, Phone: req.Phone, Locale: req.Locale,
+	}.Normalize()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	u, err := s.Store.CreateUser(r.Context(), n)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if warnings == nil {
+		warnings = []invite.Warning{}
+	}
+	w.Header().Set("Location", "/api/v1/users/"+strconv.FormatInt(u.ID, 10))
+	writeJSON(w, http.StatusCreated, createUserResponse{userJSON: toUserJSON(u), Warnings: warnings})
+}
+
+type listUsersResponse struct {
+	Items      []userJSON `json:"items"`
+	Total      int        `json:"total"`
+	NextCursor *string    `json:"next_cursor"`
+}
+
+const (
+	defaultPageSize = 50
+	maxPageSize     = 1000
+)
+
+// userFilter reads invite_status, q, limit and cursor from the query string.
+func userFilter(r *http.Request) (invite.UserFilter, error) {
+	q := r.URL.Query()
+	st, err := invite.ParseStatus(q.Get("invite_status"))
+	if err != nil {
+		return invite.UserFilter{}, err
+	}
+	f := invite.UserFilter{Status: st, Query: q.Get("q"), Limit: defaultPageSize}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxPageSize {
+			return f, invite.Errorf(invite.KindInvalid, "invalid_limit", "limit must be a whole number from 1 to %d", maxPageSize).WithField("limit")
+		}
+		f.Limit = n
+	}
+	if v := q.Get("cursor"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return f, invite.Errorf(invite.KindInvalid, "invalid_cursor", "cursor must be a next_cursor value from a previous page").WithField("cursor")
+		}
+		f.After = n
+	}
+	return f, nil
+}
+
+func (s *Server) handleListUsers(w http.ResponseWriter, r *http.Request) {
+	f, err := userFilter(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	page, err := s.Store.ListUsers(r.Context(), f)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	resp := listUsersResponse{Items: make([]userJSON, len(page.Items)), Total: page.Total}
+	for i, u := range page.Items {
+		resp.Items[i] = toUserJSON(u)
+	}
+	if page.NextCursor > 0 {
+		c := strconv.FormatInt(page.NextCursor, 10)
+		resp.NextCursor = &c
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+type invitationJSON struct {
+	ID               int64                `json:"id"`
+	Status           invite.AttemptStatus `json:"status"`
+	Channel          *string              `json:"channel"`
+	Destination      *string              `json:"destination"`
+	RequestedBy      *int64               `json:"requested_by"`
+	RequestedByLogin *string              `json:"requested_by_login"`
+	Error            *invite.Reason       `json:"error"`
+	ProviderMessage  *string              `json:"provider_message"`
+	Attempts         int                  `json:"attempts"`
+	CreatedAt        time.Time            `json:"created_at"`
+	UpdatedAt        time.Time            `json:"updated_at"`
+	DeliveredAt      *time.Time           `json:"delivered_at"`
+	ExpiresAt        *time.Time           `json:"expires_at"`
+}
+
+type userDetailResponse struct {
+	userJSON
+	Invitations []invitationJSON `json:"invitations"`
+}
+
+func (s *Server) handleGetUser(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.writeError(w, r, invite.Errorf(invite.KindInvalid, "invalid_id", "the user id must be a positive whole number").WithField("id"))
+		return
+	}
+	u, err := s.Store.User(r.Context(), id)
+	if invite.KindOf(err) == invite.KindNotFound {
+		s.writeError(w, r, invite.Errorf(invite.KindNotFound, "not_found", "there is no user %d", id))
+		return
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	history, err := s.Store.Invitations(r.Context(), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	resp := userDetailResponse{userJSON: toUserJSON(u), Invitations: make([]invitationJSON, len(history))}
+	for i, inv := range history {
+		resp.Invitations[i] = invitationJSON{
+			ID: inv.ID, Status: inv.Status, Channel: optional(string(inv.Channel)), Destination: optional(inv.Destination),
+			RequestedBy: inv.RequestedBy, RequestedByLogin: optional(inv.RequestedByLogin), Error: inv.Error,
+			ProviderMessage: optional(inv.ProviderMessage), Attempts: inv.Attempts, CreatedAt: inv.CreatedAt,
+			UpdatedAt: inv.UpdatedAt, DeliveredAt: inv.DeliveredAt, ExpiresAt: inv.ExpiresAt,
+		}
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
