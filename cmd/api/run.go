@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/inviter/inviter/pkg/app"
+	"github.com/inviter/inviter/pkg/auth"
+	"github.com/inviter/inviter/pkg/config"
+	"github.com/inviter/inviter/pkg/health"
+	"github.com/inviter/inviter/pkg/httpapi"
+	"github.com/inviter/inviter/pkg/invite"
+	"github.com/inviter/inviter/pkg/postgres"
+	"github.com/inviter/inviter/pkg/tasks"
+)
+
+// taskTimeout bounds one delivery try in the worker.
+const taskTimeout = 2 * time.Minute
+
+// run is the whole program, testable: it returns when ctx is done (after a
+// graceful shutdown) or on a start-up error.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	log := app.NewLogger(stdout, cfg.LogLevel, "api")
+	log.Info("starting", "config", cfg)
+
+	db, err := app.OpenDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if len(args) > 0 {
+		switch args[0] {
+		case "migrate":
+			log.Info("migrations applied")
+			return nil
+		default:
+			return fmt.Errorf("unknown command %q (known: migrate)", args[0])
+		}
+	}
+	store := postgres.NewStore(db)
+	if err := ensureSuperAdmin(ctx, cfg, store, log); err != nil {
+		return err
+	}
+	hasher, err := app.TemporaryHasher(ctx, cfg, store)
+	if err != nil {
+		return err
+	}
+	rc, err := app.Redis(cfg)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	client := asynq.NewClientFromRedisClient(rc)
+	inspector := asynq.NewInspectorFromRedisClient(rc)
+	enq := tasks.NewEnqueuer(client, inspector,
+		tasks.Options{MaxRetry: cfg.MaxRetries, Timeout: taskTimeout}, cfg.EnqueueConcurrency)
+
+	dev := cfg.EmailDev() || cfg.SMSDev()
+	if dev {
+		log.Warn("DEVELOPMENT OUTBOX: no SMTP server or Vonage account configured; admins can read the outbox, temporary passwords included, at GET /api/v1/dev/outbox")
+	}
+	srv := httpapi.NewServer(httpapi.Deps{
+		Store:     store,
+		Inviter:   invite.NewInviter(store, enq, log),
+		Temporary: hasher,
+		Checks:    map[string]health.Check{"postgres": app.PingDB(db), "redis": app.PingRedis(rc)},
+		Log:       log,
+		DevOutbox: dev,
+	})
+	return app.Serve(ctx, cfg.HTTPAddr, srv, cfg.ShutdownTimeout, log, "api")
+}
+
+// ensureSuperAdmin creates the first super admin from ADMIN_LOGIN and
+// ADMIN_PASSWORD when there is none.
+func ensureSuperAdmin(ctx context.Context, cfg config.Config, store *postgres.Store, log *slog.Logger) error {
+	if cfg.AdminPassword == "" {
+		log.Warn("ADMIN_PASSWORD is not set: no super admin is created if none exists yet")
+		return nil
+	}
+	hash, err := auth.HashPassword(cfg.AdminPassword)
+	if err != nil {
+		return err
+	}
+	created, err := store.EnsureSuperAdmin(ctx, cfg.AdminLogin, hash)
+	if err != nil {
+		return err
+	}
+	if created {
+		log.Info("super admin created", "login", cfg.AdminLogin)
+	}
+	return nil
+}

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/inviter/inviter/pkg/app"
+	"github.com/inviter/inviter/pkg/auth"
+	"github.com/inviter/inviter/pkg/config"
+	"github.com/inviter/inviter/pkg/delivery"
+	"github.com/inviter/inviter/pkg/health"
+	"github.com/inviter/inviter/pkg/invite"
+	"github.com/inviter/inviter/pkg/postgres"
+	"github.com/inviter/inviter/pkg/tasks"
+	"github.com/inviter/inviter/pkg/worker"
+)
+
+// taskTimeout bounds one delivery try; the API sets the same on the tasks.
+const taskTimeout = 2 * time.Minute
+
+// run is the whole program, testable: it returns when ctx is done, after the
+// tasks in flight have finished (up to SHUTDOWN_TIMEOUT), or on an error.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		return fmt.Errorf("unexpected arguments %q", args)
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	log := app.NewLogger(stdout, cfg.LogLevel, "worker")
+	log.Info("starting", "config", cfg)
+
+	db, err := app.OpenDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	store := postgres.NewStore(db)
+	hasher, err := app.TemporaryHasher(ctx, cfg, store)
+	if err != nil {
+		return err
+	}
+	sender, closeSender, err := senders(cfg, store, log)
+	if err != nil {
+		return err
+	}
+	defer closeSender()
+	rc, err := app.Redis(cfg)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+
+	handler := worker.NewHandler(store, sender, hasher, auth.NewTemporaryPassword, worker.HandlerConfig{
+		InviteTTL: cfg.InviteTTL, LoginURL: cfg.AppURL, DefaultLocale: cfg.DefaultLocale,
+	}, log)
+	mux := asynq.NewServeMux()
+	handler.Register(mux)
+	srv := asynq.NewServerFromRedisClient(rc, asynq.Config{
+		Concurrency:     cfg.WorkerConcurrency,
+		Queues:          map[string]int{tasks.Queue: 1},
+		RetryDelayFunc:  worker.RetryDelay(cfg.RetryBaseDelay),
+		IsFailure:       worker.IsFailure,
+		ShutdownTimeout: cfg.ShutdownTimeout,
+		Logger:          app.AsynqLogger{Log: log},
+		LogLevel:        app.AsynqLevel(cfg.LogLevel),
+		BaseContext:     func() context.Context { return context.WithoutCancel(ctx) },
+	})
+	if err := srv.Start(mux); err != nil {
+		return fmt.Errorf("start asynq server: %w", err)
+	}
+	// Shutdown waits for the tasks in flight; a task cut off by the timeout
+	// goes back to the queue and, its attempt still waiting, runs again.
+	defer srv.Shutdown()
+
+	enq := tasks.NewEnqueuer(asynq.NewClientFromRedisClient(rc), asynq.NewInspectorFromRedisClient(rc),
+		tasks.Options{MaxRetry: cfg.MaxRetries, Timeout: taskTimeout}, cfg.EnqueueConcurrency)
+	rec := worker.NewReconciler(store, enq, worker.ReconcilerConfig{
+		Interval: cfg.ReconcileInterval, Grace: cfg.ReconcileGrace,
+	}, log)
+	recDone := make(chan error, 1)
+	go func() { recDone <- rec.Run(ctx) }()
+
+	hmux := http.NewServeMux()
+	health.Register(hmux, map[string]health.Check{"postgres": app.PingDB(db), "redis": app.PingRedis(rc)})
+	err = app.Serve(ctx, cfg.WorkerHTTPAddr, hmux, cfg.ShutdownTimeout, log, "worker health")
+	<-recDone
+	log.Info("stopping: waiting for tasks in flight", "timeout", cfg.ShutdownTimeout)
+	return err
+}
+
+// senders builds the e-mail and SMS senders, falling back to the
+// development outbox for a provider that is not configured.
+func senders(cfg config.Config, store *postgres.Store, log *slog.Logger) (worker.Sender, func(), error) {
+	tpl, err := delivery.LoadTemplates(cfg.TemplatesDir, cfg.DefaultLocale)
+	if err != nil {
+		return nil, nil, err
+	}
+	outbox := delivery.NewOutbox(outboxStore{store}, tpl, cfg.SMTP.From)
+	var r delivery.Router
+	closeFn := func() {}
+	if cfg.EmailDev() {
+		log.Warn("DEVELOPMENT OUTBOX: SMTP_HOST is not set, e-mail goes to the dev outbox, not to users")
+		r.Email = outbox
+	} else {
+		smtp := delivery.NewSMTPSender(delivery.SMTPConfig{
+			Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password,
+			From: cfg.SMTP.From, PoolSize: cfg.SMTP.PoolSize, Timeout: cfg.SMTP.Timeout,
+			InsecureSkipVerify: cfg.SMTP.InsecureSkipVerify,
+		}, tpl, log)
+		r.Email = smtp
+		closeFn = func() { smtp.Close() }
+	}
+	if cfg.SMSDev() {
+		log.Warn("DEVELOPMENT OUTBOX: VONAGE_API_KEY is not set, SMS go to the dev outbox, not to users")
+		r.SMS = outbox
+	} else {
+		r.SMS = delivery.NewVonageSender(delivery.VonageConfig{
+			APIKey: cfg.Vonage.APIKey, APISecret: cfg.Vonage.APISecret, From: cfg.Vonage.From, BaseURL: cfg.Vonage.BaseURL,
+		}, tpl, log)
+	}
+	return r, closeFn, nil
+}
+
+// outboxStore adapts the PostgreSQL store to the outbox's interface.
+type outboxStore struct{ store *postgres.Store }
+
+func (o outboxStore) SaveOutboxMessage(ctx context.Context, m delivery.OutboxMessage) error {
+	return o.store.SaveOutboxMessage(ctx, invite.OutboxMessage{
+		InvitationID: sql.NullInt64{Int64: m.InvitationID, Valid: m.InvitationID > 0}, Channel: string(m.Channel), Recipient: m.Recipient,
+		Subject: m.Subject, Body: m.Body, Raw: m.Raw,
+	})
+}
