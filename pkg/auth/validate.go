@@ -24,13 +24,13 @@ func ValidateNewPassword(pw string) error {
 	}
 	switch {
 	case !utf8.ValidString(pw):
-		return weak("The password must be valid UTF-8 text.")
+		return weak("password must be valid UTF-8 text")
 	case utf8.RuneCountInString(pw) < MinPasswordChars:
-		return weak("The password must be at least %d characters long.", MinPasswordChars)
+		return weak("password must be at least %d characters long", MinPasswordChars)
 	case len(pw) > MaxPasswordBytes:
-		return weak("The password must be at most %d bytes long.", MaxPasswordBytes)
+		return weak("password must be at most %d bytes long", MaxPasswordBytes)
 	case allSame(pw):
-		return weak("The password must not be one character repeated.")
+		return weak("password must not be one character repeated")
 	}
 	return nil
 }
