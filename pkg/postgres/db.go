@@ -51,7 +51,7 @@ func connect(ctx context.Context, dsn string) (*sqlx.DB, error) {
 
 // createDatabase creates the database named in dsn through the server's
 // maintenance database. Two replicas starting at once may both try: the
-// loser's duplicate_database error is success.
+// loser's error is success.
 func createDatabase(ctx context.Context, dsn string) error {
 	u, err := url.Parse(dsn)
 	if err != nil || u.Scheme == "" {
@@ -66,7 +66,9 @@ func createDatabase(ctx context.Context, dsn string) error {
 	defer admin.Close()
 	_, err = admin.ExecContext(ctx, "CREATE DATABASE "+pq.QuoteIdentifier(name))
 	var pqErr *pq.Error
-	if errors.As(err, &pqErr) && pqErr.Code == "42P04" { // duplicate_database
+	// duplicate_database, or, when two creations race, a unique violation
+	// on the catalog: either way the database now exists.
+	if errors.As(err, &pqErr) && (pqErr.Code == "42P04" || pqErr.Code == "23505") {
 		return nil
 	}
 	if err != nil {
