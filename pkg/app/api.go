@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -9,7 +9,6 @@ import (
 
 	"github.com/hibiken/asynq"
 
-	"github.com/inviter/inviter/pkg/app"
 	"github.com/inviter/inviter/pkg/auth"
 	"github.com/inviter/inviter/pkg/config"
 	"github.com/inviter/inviter/pkg/health"
@@ -19,20 +18,22 @@ import (
 	"github.com/inviter/inviter/pkg/tasks"
 )
 
-// taskTimeout bounds one delivery try in the worker.
+// taskTimeout bounds one delivery try; the worker's tasks and the API's
+// enqueues use the same value.
 const taskTimeout = 2 * time.Minute
 
-// run is the whole program, testable: it returns when ctx is done (after a
-// graceful shutdown) or on a start-up error.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+// API is the whole api program (cmd/api), callable from tests: it returns
+// when ctx is done, after a graceful shutdown, or on a start-up error. With
+// args "migrate" it applies the migrations and returns.
+func API(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return err
 	}
-	log := app.NewLogger(stdout, cfg.LogLevel, "api")
+	log := NewLogger(stdout, cfg.LogLevel, "api")
 	log.Info("starting", "config", cfg)
 
-	db, err := app.OpenDatabase(ctx, cfg, log)
+	db, err := OpenDatabase(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -50,11 +51,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := ensureSuperAdmin(ctx, cfg, store, log); err != nil {
 		return err
 	}
-	hasher, err := app.TemporaryHasher(ctx, cfg, store)
+	hasher, err := TemporaryHasher(ctx, cfg, store)
 	if err != nil {
 		return err
 	}
-	rc, err := app.Redis(cfg)
+	rc, err := Redis(cfg)
 	if err != nil {
 		return err
 	}
@@ -72,11 +73,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Store:     store,
 		Inviter:   invite.NewInviter(store, enq, log),
 		Temporary: hasher,
-		Checks:    map[string]health.Check{"postgres": app.PingDB(db), "redis": app.PingRedis(rc)},
+		Checks:    map[string]health.Check{"postgres": PingDB(db), "redis": PingRedis(rc)},
 		Log:       log,
 		DevOutbox: dev,
 	})
-	return app.Serve(ctx, cfg.HTTPAddr, srv, cfg.ShutdownTimeout, log, "api")
+	return Serve(ctx, cfg.HTTPAddr, srv, cfg.ShutdownTimeout, log, "api")
 }
 
 // ensureSuperAdmin creates the first super admin from ADMIN_LOGIN and

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -7,11 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/hibiken/asynq"
 
-	"github.com/inviter/inviter/pkg/app"
 	"github.com/inviter/inviter/pkg/auth"
 	"github.com/inviter/inviter/pkg/config"
 	"github.com/inviter/inviter/pkg/delivery"
@@ -22,12 +20,10 @@ import (
 	"github.com/inviter/inviter/pkg/worker"
 )
 
-// taskTimeout bounds one delivery try; the API sets the same on the tasks.
-const taskTimeout = 2 * time.Minute
-
-// run is the whole program, testable: it returns when ctx is done, after the
-// tasks in flight have finished (up to SHUTDOWN_TIMEOUT), or on an error.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+// Worker is the whole worker program (cmd/worker), callable from tests: it
+// returns when ctx is done, after the tasks in flight have finished (up to
+// SHUTDOWN_TIMEOUT), or on a start-up error.
+func Worker(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
 		return fmt.Errorf("unexpected arguments %q", args)
 	}
@@ -35,16 +31,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	log := app.NewLogger(stdout, cfg.LogLevel, "worker")
+	log := NewLogger(stdout, cfg.LogLevel, "worker")
 	log.Info("starting", "config", cfg)
 
-	db, err := app.OpenDatabase(ctx, cfg, log)
+	db, err := OpenDatabase(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	store := postgres.NewStore(db)
-	hasher, err := app.TemporaryHasher(ctx, cfg, store)
+	hasher, err := TemporaryHasher(ctx, cfg, store)
 	if err != nil {
 		return err
 	}
@@ -53,7 +49,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer closeSender()
-	rc, err := app.Redis(cfg)
+	rc, err := Redis(cfg)
 	if err != nil {
 		return err
 	}
@@ -70,8 +66,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		RetryDelayFunc:  worker.RetryDelay(cfg.RetryBaseDelay),
 		IsFailure:       worker.IsFailure,
 		ShutdownTimeout: cfg.ShutdownTimeout,
-		Logger:          app.AsynqLogger{Log: log},
-		LogLevel:        app.AsynqLevel(cfg.LogLevel),
+		Logger:          AsynqLogger{Log: log},
+		LogLevel:        AsynqLevel(cfg.LogLevel),
 		BaseContext:     func() context.Context { return context.WithoutCancel(ctx) },
 	})
 	if err := srv.Start(mux); err != nil {
@@ -90,8 +86,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	go func() { recDone <- rec.Run(ctx) }()
 
 	hmux := http.NewServeMux()
-	health.Register(hmux, map[string]health.Check{"postgres": app.PingDB(db), "redis": app.PingRedis(rc)})
-	err = app.Serve(ctx, cfg.WorkerHTTPAddr, hmux, cfg.ShutdownTimeout, log, "worker health")
+	health.Register(hmux, map[string]health.Check{"postgres": PingDB(db), "redis": PingRedis(rc)})
+	err = Serve(ctx, cfg.WorkerHTTPAddr, hmux, cfg.ShutdownTimeout, log, "worker health")
 	<-recDone
 	log.Info("stopping: waiting for tasks in flight", "timeout", cfg.ShutdownTimeout)
 	return err
