@@ -76,10 +76,18 @@ func NormalizePhone(raw string) (string, *Reason) {
 	return s, NewReason(ReasonInvalidPhone, s)
 }
 
+// minNationalDigits keeps very short numbers (a few small countries have
+// five-digit numbers) from reading as "forgot the country code": such input
+// is far more likely a typo, and "invalid" is the better advice.
+const minNationalDigits = 8
+
 // validNationally reports whether digits form a valid national number in at
 // least one region. It runs only for numbers already refused, so the loop
 // over regions costs nothing on the path of good data.
 func validNationally(digits string) bool {
+	if len(strings.TrimLeft(digits, "0")) < minNationalDigits {
+		return false
+	}
 	for region := range phonenumbers.GetSupportedRegions() {
 		num, err := phonenumbers.Parse(digits, region)
 		if err == nil && phonenumbers.IsValidNumberForRegion(num, region) &&
