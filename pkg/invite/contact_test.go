@@ -118,11 +118,10 @@ func TestDecide(t *testing.T) {
 
 func TestNewUserNormalize(t *testing.T) {
 	t.Parallel()
-	n, warnings, err := NewUser{FirstName: " Olga ", LastName: "S", Phone: "9051111111", Email: "olga@"}.Normalize()
-	if err == nil {
+	if n, _, err := (NewUser{FirstName: " Olga ", LastName: "S", Phone: "9051111111", Email: "olga@"}).Normalize(); err == nil {
 		t.Fatalf("no login and no usable contact: got %+v, want an error", n)
 	}
-	n, warnings, err = NewUser{Login: "olga", FirstName: " Olga ", LastName: "S", Phone: "9051111111"}.Normalize()
+	n, warnings, err := NewUser{Login: "olga", FirstName: " Olga ", LastName: "S", Phone: "9051111111"}.Normalize()
 	if err != nil {
 		t.Fatal(err)
 	}
