@@ -1,0 +1,114 @@
+package app_test
+
+import (
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/inviter/inviter/pkg/testenv"
+)
+
+type user struct {
+	ID           int64  `json:"id"`
+	Login        string `json:"login"`
+	InviteStatus string `json:"invite_status"`
+	UserInvited  bool   `json:"user_invited"`
+	InviteError  *struct {
+		Code, Message string
+	} `json:"invite_error"`
+}
+
+type loginResp struct {
+	Token              string `json:"token"`
+	MustChangePassword bool   `json:"must_change_password"`
+	Role               string `json:"role"`
+}
+
+// TestEndToEnd drives the real api and worker programs over HTTP: an admin
+// signs in, creates users, sends invitations; e-mail and SMS go through
+// loopback servers speaking SMTP and Vonage's API; the invited user signs in
+// with the credentials read out of the message and chooses a password.
+func TestEndToEnd(t *testing.T) {
+	t.Parallel()
+	s := startService(t, nil)
+	for _, base := range []string{s.API, s.WorkerHealth} {
+		call(t, "GET", base+"/healthz", "", nil, nil, http.StatusOK)
+		call(t, "GET", base+"/readyz", "", nil, nil, http.StatusOK)
+	}
+	api := s.API + "/api/v1"
+	var admin loginResp
+	call(t, "POST", api+"/auth/login", "", map[string]string{"login": "admin", "password": adminPassword}, &admin, http.StatusOK)
+	if admin.Role != "super_admin" || admin.MustChangePassword {
+		t.Fatalf("admin login: %+v", admin)
+	}
+	tok := admin.Token
+
+	var anna, boris, olga user
+	call(t, "POST", api+"/users", tok, map[string]string{"first_name": "Anna", "last_name": "Ivanova", "email": "anna@example.com", "locale": "ru"}, &anna, http.StatusCreated)
+	call(t, "POST", api+"/users", tok, map[string]string{"login": "boris", "first_name": "Boris", "last_name": "Petrov", "phone": "+7 905 111-11-11"}, &boris, http.StatusCreated)
+	call(t, "POST", api+"/users", tok, map[string]string{"login": "olga", "first_name": "Olga", "last_name": "Sidorova", "phone": "9051111111"}, &olga, http.StatusCreated)
+
+	var res struct {
+		Queued, Rejected int
+		Results          []struct {
+			UserID       int64  `json:"user_id"`
+			InviteStatus string `json:"invite_status"`
+			Error        *struct{ Code string }
+		}
+	}
+	call(t, "POST", api+"/invitations", tok, map[string]any{"user_ids": []int64{anna.ID, boris.ID, olga.ID}}, &res, http.StatusAccepted)
+	if res.Queued != 2 || res.Rejected != 1 {
+		t.Fatalf("invite: %+v, want 2 queued and olga rejected", res)
+	}
+
+	waitStatus(t, api, tok, anna.ID, "invited")
+	waitStatus(t, api, tok, boris.ID, "invited")
+	var o user
+	call(t, "GET", api+"/users/"+itoa(olga.ID), tok, nil, &o, http.StatusOK)
+	if o.InviteStatus != "error" || o.InviteError == nil || o.InviteError.Code != "phone_without_country_code" {
+		t.Fatalf("olga: %+v", o)
+	}
+
+	mails := s.SMTP.WaitMessages(t, 1, 10*time.Second)
+	login, password := testenv.Credentials(t, testenv.MailText(t, mails[0].Data))
+	if login != anna.Login || mails[0].To[0] != "anna@example.com" {
+		t.Fatalf("e-mail to %v for login %q, want anna", mails[0].To, login)
+	}
+	sms := s.Vonage.WaitMessages(t, 1, 10*time.Second)
+	smsLogin, smsPassword := testenv.Credentials(t, sms[0].Text)
+	if smsLogin != "boris" || sms[0].To != "79051111111" {
+		t.Fatalf("sms %+v", sms[0])
+	}
+
+	for _, c := range [][2]string{{login, password}, {smsLogin, smsPassword}} {
+		var l loginResp
+		call(t, "POST", api+"/auth/login", "", map[string]string{"login": c[0], "password": c[1]}, &l, http.StatusOK)
+		if !l.MustChangePassword || l.Role != "user" {
+			t.Fatalf("invited login: %+v", l)
+		}
+		call(t, "GET", api+"/users", l.Token, nil, nil, http.StatusForbidden)
+		call(t, "POST", api+"/auth/password", l.Token, map[string]string{"old_password": c[1], "new_password": "a-password-I-chose"}, nil, http.StatusNoContent)
+		call(t, "POST", api+"/auth/login", "", map[string]string{"login": c[0], "password": c[1]}, nil, http.StatusUnauthorized)
+		call(t, "POST", api+"/auth/login", "", map[string]string{"login": c[0], "password": "a-password-I-chose"}, &l, http.StatusOK)
+	}
+
+	if logs := s.Logs.String(); contains(logs, password) || contains(logs, smsPassword) {
+		t.Fatalf("a temporary password reached the logs")
+	}
+	s.stop()
+}
+
+func waitStatus(t *testing.T, api, tok string, id int64, want string) {
+	t.Helper()
+	var u user
+	eventually(t, 20*time.Second, "user "+itoa(id)+" to be "+want, func() bool {
+		call(t, "GET", api+"/users/"+itoa(id), tok, nil, &u, http.StatusOK)
+		return u.InviteStatus == want
+	})
+	if want == "invited" && !u.UserInvited {
+		t.Fatalf("user %d invited without the mark: %+v", id, u)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
