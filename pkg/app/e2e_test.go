@@ -31,7 +31,7 @@ type loginResp struct {
 // with the credentials read out of the message and chooses a password.
 func TestEndToEnd(t *testing.T) {
 	t.Parallel()
-	s := startService(t, nil)
+	s := startService(t, options{})
 	for _, base := range []string{s.API, s.WorkerHealth} {
 		call(t, "GET", base+"/healthz", "", nil, nil, http.StatusOK)
 		call(t, "GET", base+"/readyz", "", nil, nil, http.StatusOK)

@@ -25,12 +25,20 @@ type service struct {
 	SMTP              *testenv.SMTPServer
 	Vonage            *testenv.VonageServer
 	Logs              *syncBuffer
+	DB                *testenv.Database
+	Redis             *testenv.Redis
 	stop              func()
 }
 
 const adminPassword = "e2e-admin-password"
 
-func startService(t testing.TB, extraEnv map[string]string) *service {
+// options tune startService.
+type options struct {
+	Env      map[string]string // overrides of the test environment
+	NoWorker bool              // start the api alone
+}
+
+func startService(t testing.TB, opt options) *service {
 	t.Helper()
 	db := testenv.NewDatabase(t)
 	rd := testenv.NewRedis(t)
@@ -45,20 +53,26 @@ func startService(t testing.TB, extraEnv map[string]string) *service {
 		"RETRY_BASE_DELAY": "50ms", "MAX_RETRIES": "3", "RECONCILE_INTERVAL": "200ms", "RECONCILE_GRACE": "1s",
 		"SHUTDOWN_TIMEOUT": "10s", "LOG_LEVEL": "info",
 	}
-	for k, v := range extraEnv {
+	for k, v := range opt.Env {
 		env[k] = v
 	}
 	getenv := func(k string) string { return env[k] }
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &syncBuffer{}
 	apiAddr, workerAddr := make(chan string, 1), make(chan string, 1)
-	done := make(chan error, 2)
+	programs := 2
+	if opt.NoWorker {
+		programs = 1
+	}
+	done := make(chan error, programs)
 	go func() { done <- app.API(ctx, nil, getenv, addrWatcher(logs, "api listening", apiAddr), io.Discard) }()
-	go func() {
-		done <- app.Worker(ctx, nil, getenv, addrWatcher(logs, "worker health listening", workerAddr), io.Discard)
-	}()
-	s := &service{SMTP: smtp, Vonage: vonage, Logs: logs}
-	for range 2 {
+	if !opt.NoWorker {
+		go func() {
+			done <- app.Worker(ctx, nil, getenv, addrWatcher(logs, "worker health listening", workerAddr), io.Discard)
+		}()
+	}
+	s := &service{SMTP: smtp, Vonage: vonage, Logs: logs, DB: db, Redis: rd}
+	for range programs {
 		select {
 		case a := <-apiAddr:
 			s.API = "http://" + a
@@ -76,7 +90,7 @@ func startService(t testing.TB, extraEnv map[string]string) *service {
 	s.stop = func() {
 		once.Do(func() {
 			cancel()
-			for range 2 {
+			for range programs {
 				select {
 				case err := <-done:
 					if err != nil {

@@ -16,8 +16,8 @@ import (
 const claimAttempt = `
 UPDATE invitations i
 SET attempts = i.attempts + 1, password_hashes = array_append(i.password_hashes, $2), updated_at = now()
-FROM users u
-WHERE i.id = $1 AND i.status = 'waiting' AND u.id = i.user_id AND u.current_invitation_id = i.id
+FROM invite_states s JOIN users u ON u.id = s.user_id
+WHERE i.id = $1 AND i.status = 'waiting' AND s.user_id = i.user_id AND s.current_invitation_id = i.id
 RETURNING i.id AS invitation_id, i.user_id, i.channel, i.destination, i.attempts,
           u.login, u.first_name, u.last_name, u.locale`
 
@@ -50,6 +50,14 @@ func (s *Store) ClaimAttempt(ctx context.Context, id int64, passwordHash []byte)
 	}, nil
 }
 
+// AwaitBatch waits until no transaction holds the state row of userID: a
+// "Send invitation" batch keeps the rows of its users locked until it
+// commits or rolls back.
+func (s *Store) AwaitBatch(ctx context.Context, userID int64) error {
+	_, err := s.db.ExecContext(ctx, `SELECT 1 FROM invite_states WHERE user_id = $1 FOR KEY SHARE`, userID)
+	return translate(fmt.Sprintf("await batch of user %d", userID), err)
+}
+
 // markDelivered records that the provider accepted the message. The delivery
 // time is set even on an attempt superseded meanwhile, because its message
 // did go out: its password keeps working until a newer attempt is delivered.
@@ -63,10 +71,10 @@ WITH a AS (
     WHERE id = $1 AND status IN ('waiting', 'sent', 'superseded')
     RETURNING id, user_id
 )
-UPDATE users u
-SET invite_status = 'invited', invited_at = now(), invite_error_code = NULL, invite_error_message = NULL, updated_at = now()
+UPDATE invite_states s
+SET status = 'invited', invited_at = now(), error_code = NULL, error_message = NULL, updated_at = now()
 FROM a
-WHERE u.id = a.user_id AND u.current_invitation_id = a.id`
+WHERE s.user_id = a.user_id AND s.current_invitation_id = a.id`
 
 // MarkDelivered records a delivered attempt; ttl is how long its temporary
 // password stays valid.
@@ -84,10 +92,10 @@ WITH a AS (
     WHERE id = $1 AND status = 'waiting'
     RETURNING id, user_id
 )
-UPDATE users u
-SET invite_status = 'error', invite_error_code = $2, invite_error_message = $4, updated_at = now()
+UPDATE invite_states s
+SET status = 'error', error_code = $2, error_message = $4, updated_at = now()
 FROM a
-WHERE u.id = a.user_id AND u.current_invitation_id = a.id`
+WHERE s.user_id = a.user_id AND s.current_invitation_id = a.id`
 
 // MarkFailed ends a waiting attempt with reason; providerMessage is what the
 // provider last said. Finished attempts are left as they are.

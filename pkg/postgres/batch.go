@@ -27,24 +27,26 @@ const selectCandidates = `
 SELECT u.id, u.email, u.phone,
        i.id AS waiting_id, i.channel AS waiting_channel, i.destination AS waiting_destination
 FROM users u
-LEFT JOIN invitations i ON i.id = u.current_invitation_id AND i.status = 'waiting'`
+JOIN invite_states s ON s.user_id = u.id
+LEFT JOIN invitations i ON i.id = s.current_invitation_id AND i.status = 'waiting'`
 
-// insertAttempts creates one attempt per element of the parallel arrays.
+// insertAttempts creates one attempt per element of the parallel arrays;
+// empty strings stand for NULL (plain text arrays convert much faster than
+// arrays of nullable values).
 const insertAttempts = `
-INSERT INTO invitations (user_id, status, channel, destination, requested_by, error_code, provider_message, finished_at)
-SELECT v.user_id, v.status, v.channel, v.destination, $7, v.code, v.message,
-       CASE WHEN v.status = 'rejected' THEN now() END
-FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-     AS v(user_id, status, channel, destination, code, message)
-RETURNING id, user_id`
+INSERT INTO invitations (id, user_id, status, channel, destination, requested_by, error_code, provider_message, finished_at)
+SELECT v.id, v.user_id, v.status, nullif(v.channel, ''), nullif(v.destination, ''), $8,
+       nullif(v.code, ''), nullif(v.message, ''), CASE WHEN v.status = 'rejected' THEN now() END
+FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+     AS v(id, user_id, status, channel, destination, code, message)`
 
 const updateBatchUsers = `
-UPDATE users u
-SET invite_status = v.status, invite_error_code = v.code, invite_error_message = v.message,
+UPDATE invite_states s
+SET status = v.status, error_code = nullif(v.code, ''), error_message = nullif(v.message, ''),
     current_invitation_id = v.invitation_id, updated_at = now()
 FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[])
      AS v(user_id, invitation_id, status, code, message)
-WHERE u.id = v.user_id`
+WHERE s.user_id = v.user_id`
 
 const supersedeAttempts = `
 UPDATE invitations SET status = 'superseded', finished_at = now(), updated_at = now()
@@ -64,13 +66,14 @@ func (s *Store) VerificationMethod(ctx context.Context) (invite.VerificationMeth
 }
 
 // CreateInvitations runs one "Send invitation" batch in a transaction: it
-// locks the selected users, asks decide what to do with each, records a new
-// attempt for every user not kept (refusals included, for the history),
+// locks the selected users' states, asks decide what to do with each,
+// allocates the ids of the new attempts and passes every attempt to queue to
+// ready, then records the new attempts (refusals included, for the history),
 // supersedes waiting attempts that were replaced and updates the users'
 // statuses. Each step is one statement over arrays, whatever the batch size.
 // Ids that match no user come back with an error outcome and change nothing.
 func (s *Store) CreateInvitations(ctx context.Context, sel invite.Selection, requestedBy int64,
-	decide func(invite.Candidate) invite.Decision) ([]invite.Outcome, error) {
+	decide func(invite.Candidate) invite.Decision, ready func([]invite.Queued)) ([]invite.Outcome, error) {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return nil, translate("begin batch", err)
@@ -85,8 +88,9 @@ func (s *Store) CreateInvitations(ctx context.Context, sel invite.Selection, req
 		outcomes   = make([]invite.Outcome, 0, len(cands))
 		superseded []int64
 		ins        attemptArrays
+		queue      []invite.Queued
 	)
-	insIndex := make([]int, 0, len(cands)) // outcome index of each inserted attempt
+	insIndex := make([]int, 0, len(cands)) // outcome index of each new attempt
 	for _, c := range cands {
 		cand := invite.Candidate{UserID: c.ID, Contact: invite.Contact{Email: c.Email.String, Phone: c.Phone.String}}
 		if c.WaitingID.Valid {
@@ -96,6 +100,7 @@ func (s *Store) CreateInvitations(ctx context.Context, sel invite.Selection, req
 		o := invite.Outcome{UserID: c.ID, Status: invite.StatusWaiting, Channel: d.Route.Channel}
 		if d.Keep {
 			o.InvitationID = c.WaitingID.Int64
+			queue = append(queue, invite.Queued{InvitationID: o.InvitationID, UserID: c.ID, Channel: o.Channel})
 			outcomes = append(outcomes, o)
 			continue
 		}
@@ -109,19 +114,31 @@ func (s *Store) CreateInvitations(ctx context.Context, sel invite.Selection, req
 		insIndex = append(insIndex, len(outcomes))
 		outcomes = append(outcomes, o)
 	}
+	if len(insIndex) > 0 {
+		if err := ins.allocate(ctx, tx); err != nil {
+			return nil, err
+		}
+		for k, i := range insIndex {
+			outcomes[i].InvitationID = ins.ids[k]
+			if outcomes[i].Status == invite.StatusWaiting {
+				queue = append(queue, invite.Queued{InvitationID: ins.ids[k], UserID: outcomes[i].UserID, Channel: outcomes[i].Channel})
+			}
+		}
+	}
+	if ready != nil {
+		ready(queue)
+	}
 	if len(superseded) > 0 {
 		if _, err := tx.ExecContext(ctx, supersedeAttempts, pq.Array(superseded)); err != nil {
 			return nil, translate("supersede attempts", err)
 		}
 	}
 	if len(insIndex) > 0 {
-		ids, err := ins.insert(ctx, tx, requestedBy)
-		if err != nil {
-			return nil, err
+		if _, err := tx.ExecContext(ctx, insertAttempts, ins.args(requestedBy)...); err != nil {
+			return nil, translate("insert attempts", err)
 		}
 		var upd userStatusArrays
-		for k, i := range insIndex {
-			outcomes[i].InvitationID = ids[k]
+		for _, i := range insIndex {
 			upd.add(outcomes[i])
 		}
 		if _, err := tx.ExecContext(ctx, updateBatchUsers, upd.args()...); err != nil {
@@ -149,7 +166,7 @@ func lockCandidates(ctx context.Context, tx *sqlx.Tx, sel invite.Selection) ([]c
 		where = append(where, fmt.Sprintf("u.id = ANY($%d)", len(args)))
 	}
 	var rows []candidateRow
-	q := selectCandidates + whereSQL(where) + ` ORDER BY u.id FOR UPDATE OF u`
+	q := selectCandidates + whereSQL(where) + ` ORDER BY u.id FOR UPDATE OF s`
 	if err := tx.SelectContext(ctx, &rows, q, args...); err != nil {
 		return nil, translate("lock selected users", err)
 	}
@@ -175,7 +192,7 @@ func missingOutcomes(ids []int64, found []candidateRow) []invite.Outcome {
 
 // attemptArrays collects new attempts column by column for insertAttempts.
 type attemptArrays struct {
-	userIDs                                []int64
+	ids, userIDs                           []int64
 	statuses, channels, dests, codes, msgs []string
 }
 
@@ -196,40 +213,22 @@ func (a *attemptArrays) add(userID int64, d invite.Decision) {
 	a.msgs = append(a.msgs, "")
 }
 
-// insert runs insertAttempts and returns the new ids in input order.
-func (a *attemptArrays) insert(ctx context.Context, tx *sqlx.Tx, requestedBy int64) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, insertAttempts, pq.Array(a.userIDs), pq.Array(a.statuses),
-		pq.Array(nullIfEmpty(a.channels)), pq.Array(nullIfEmpty(a.dests)), pq.Array(nullIfEmpty(a.codes)),
-		pq.Array(nullIfEmpty(a.msgs)), sql.NullInt64{Int64: requestedBy, Valid: requestedBy > 0})
+// allocate takes the ids of the new attempts from the sequence, so that they
+// can be enqueued before the rows are written.
+func (a *attemptArrays) allocate(ctx context.Context, tx *sqlx.Tx) error {
+	var ids pq.Int64Array
+	err := tx.GetContext(ctx, &ids,
+		`SELECT array_agg(nextval('invitations_id_seq')) FROM generate_series(1, $1)`, len(a.userIDs))
 	if err != nil {
-		return nil, translate("insert attempts", err)
+		return translate("allocate attempt ids", err)
 	}
-	defer rows.Close()
-	byUser := make(map[int64]int64, len(a.userIDs))
-	for rows.Next() {
-		var id, userID int64
-		if err := rows.Scan(&id, &userID); err != nil {
-			return nil, translate("insert attempts", err)
-		}
-		byUser[userID] = id
-	}
-	if err := rows.Err(); err != nil {
-		return nil, translate("insert attempts", err)
-	}
-	ids := make([]int64, len(a.userIDs))
-	for i, u := range a.userIDs {
-		ids[i] = byUser[u]
-	}
-	return ids, nil
+	a.ids = ids
+	return nil
 }
 
-// nullIfEmpty turns "" into SQL NULL inside a text array.
-func nullIfEmpty(ss []string) []sql.NullString {
-	out := make([]sql.NullString, len(ss))
-	for i, s := range ss {
-		out[i] = nullString(s)
-	}
-	return out
+func (a *attemptArrays) args(requestedBy int64) []any {
+	return []any{pq.Array(a.ids), pq.Array(a.userIDs), pq.Array(a.statuses), pq.Array(a.channels),
+		pq.Array(a.dests), pq.Array(a.codes), pq.Array(a.msgs), sql.NullInt64{Int64: requestedBy, Valid: requestedBy > 0}}
 }
 
 // userStatusArrays collects user status updates column by column.
@@ -251,6 +250,5 @@ func (u *userStatusArrays) add(o invite.Outcome) {
 }
 
 func (u *userStatusArrays) args() []any {
-	return []any{pq.Array(u.userIDs), pq.Array(u.invIDs), pq.Array(u.statuses),
-		pq.Array(nullIfEmpty(u.codes)), pq.Array(nullIfEmpty(u.msgs))}
+	return []any{pq.Array(u.userIDs), pq.Array(u.invIDs), pq.Array(u.statuses), pq.Array(u.codes), pq.Array(u.msgs)}
 }

@@ -112,8 +112,8 @@ func (s *Store) EnsureSuperAdmin(ctx context.Context, login, passwordHash string
 		return false, nil
 	}
 	_, err = tx.ExecContext(ctx, `
-		INSERT INTO users (login, first_name, last_name, role, password_hash, invite_status)
-		VALUES ($1, 'Super', 'Admin', 'super_admin', $2, 'not_invited')`, login, passwordHash)
+		INSERT INTO users (login, first_name, last_name, role, password_hash)
+		VALUES ($1, 'Super', 'Admin', 'super_admin', $2)`, login, passwordHash)
 	if err != nil {
 		return false, translate("create super admin", err)
 	}

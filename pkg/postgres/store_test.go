@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -46,7 +47,7 @@ func TestCreateInvitationsBatch(t *testing.T) {
 	bad := mustCreate(t, s, invite.NewUser{Login: "olga", FirstName: "Olga", LastName: "S", Phone: "9051111111"})
 
 	out, err := s.CreateInvitations(ctx, invite.Selection{UserIDs: []int64{good.ID, sms.ID, bad.ID, 999999}}, 0,
-		decideWith(invite.MethodEmailOrPhone))
+		decideWith(invite.MethodEmailOrPhone), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,11 +83,11 @@ func TestCreateInvitationsBatch(t *testing.T) {
 
 	// A repeat (double click) keeps the waiting attempt; a changed setting
 	// supersedes it.
-	again, err := s.CreateInvitations(ctx, invite.Selection{UserIDs: []int64{good.ID}}, 0, decideWith(invite.MethodEmailOrPhone))
+	again, err := s.CreateInvitations(ctx, invite.Selection{UserIDs: []int64{good.ID}}, 0, decideWith(invite.MethodEmailOrPhone), nil)
 	if err != nil || again[0].InvitationID != byUser[good.ID].InvitationID {
 		t.Fatalf("repeat: got %+v %v, want the same attempt %d", again, err, byUser[good.ID].InvitationID)
 	}
-	phoneOnly, err := s.CreateInvitations(ctx, invite.Selection{UserIDs: []int64{good.ID}}, 0, decideWith(invite.MethodPhoneOnly))
+	phoneOnly, err := s.CreateInvitations(ctx, invite.Selection{UserIDs: []int64{good.ID}}, 0, decideWith(invite.MethodPhoneOnly), nil)
 	if err != nil || phoneOnly[0].Status != invite.StatusError || phoneOnly[0].Error.Code != invite.ReasonNoContact {
 		t.Fatalf("phone only: got %+v %v", phoneOnly, err)
 	}
@@ -107,7 +108,7 @@ func TestCreateInvitationsByFilter(t *testing.T) {
 	} {
 		mustCreate(t, s, n)
 	}
-	out, err := s.CreateInvitations(ctx, invite.Selection{Filter: &invite.UserFilter{Query: "sales"}}, 0, decideWith(invite.MethodEmailOrPhone))
+	out, err := s.CreateInvitations(ctx, invite.Selection{Filter: &invite.UserFilter{Query: "sales"}}, 0, decideWith(invite.MethodEmailOrPhone), nil)
 	if err != nil || len(out) != 2 {
 		t.Fatalf("filter selected %d users (%v), want 2", len(out), err)
 	}
@@ -166,7 +167,7 @@ func TestAttemptLifecycle(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t)
 	u := mustCreate(t, s, invite.NewUser{FirstName: "Ivan", LastName: "P", Email: "ivan@example.com"})
-	out, err := s.CreateInvitations(ctx, invite.Selection{UserIDs: []int64{u.ID}}, 0, decideWith(invite.MethodEmailOrPhone))
+	out, err := s.CreateInvitations(ctx, invite.Selection{UserIDs: []int64{u.ID}}, 0, decideWith(invite.MethodEmailOrPhone), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +198,7 @@ func TestAttemptLifecycle(t *testing.T) {
 	}
 
 	// Sending again: the old password works until the new one is delivered.
-	out, _ = s.CreateInvitations(ctx, invite.Selection{UserIDs: []int64{u.ID}}, 0, decideWith(invite.MethodEmailOrPhone))
+	out, _ = s.CreateInvitations(ctx, invite.Selection{UserIDs: []int64{u.ID}}, 0, decideWith(invite.MethodEmailOrPhone), nil)
 	id2 := out[0].InvitationID
 	if c, _ := s.LoginCandidate(ctx, u.Login); c.InvitationID != id {
 		t.Errorf("before the new delivery the old attempt %d should count, got %d", id, c.InvitationID)
@@ -225,7 +226,7 @@ func TestMarkFailedAndStale(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t)
 	u := mustCreate(t, s, invite.NewUser{FirstName: "Ivan", LastName: "P", Email: "ivan@example.com"})
-	out, _ := s.CreateInvitations(ctx, invite.Selection{UserIDs: []int64{u.ID}}, 0, decideWith(invite.MethodEmailOrPhone))
+	out, _ := s.CreateInvitations(ctx, invite.Selection{UserIDs: []int64{u.ID}}, 0, decideWith(invite.MethodEmailOrPhone), nil)
 	id := out[0].InvitationID
 
 	stale, err := s.StaleAttempts(ctx, 0, 10)
@@ -314,5 +315,58 @@ func TestCreateUserConflict(t *testing.T) {
 	}
 	if _, err := s.User(ctx, 424242); !errors.Is(err, invite.ErrNotFound) {
 		t.Errorf("missing user: %v, want ErrNotFound", err)
+	}
+}
+
+// TestClaimWaitsForBatchCommit covers the API enqueuing while its batch is
+// still being written: a worker that runs the task early waits for the
+// commit and then finds the attempt; after a rollback it finds nothing.
+func TestClaimWaitsForBatchCommit(t *testing.T) {
+	t.Parallel()
+	s, _ := newStore(t)
+	for _, commit := range []bool{true, false} {
+		u := mustCreate(t, s, invite.NewUser{FirstName: "Ivan", LastName: "P", Email: fmt.Sprintf("ivan%v@example.com", commit)})
+		ctx, cancel := context.WithCancel(context.Background())
+		type result struct {
+			d   invite.Delivery
+			err error
+		}
+		claimed := make(chan result, 1)
+		ready := func(q []invite.Queued) {
+			if len(q) != 1 || q[0].UserID != u.ID {
+				t.Errorf("ready got %+v", q)
+				return
+			}
+			bg := context.Background()
+			if _, err := s.ClaimAttempt(bg, q[0].InvitationID, []byte("h")); !errors.Is(err, invite.ErrStale) {
+				t.Errorf("claim before commit: %v, want ErrStale (not visible yet)", err)
+			}
+			go func() {
+				if err := s.AwaitBatch(bg, q[0].UserID); err != nil {
+					claimed <- result{err: err}
+					return
+				}
+				d, err := s.ClaimAttempt(bg, q[0].InvitationID, []byte("h"))
+				claimed <- result{d, err}
+			}()
+			if !commit {
+				cancel() // the batch's next statement fails and it rolls back
+			}
+		}
+		_, err := s.CreateInvitations(ctx, invite.Selection{UserIDs: []int64{u.ID}}, 0, decideWith(invite.MethodEmailOrPhone), ready)
+		cancel()
+		r := <-claimed
+		if commit {
+			if err != nil || r.err != nil || r.d.Destination != u.Email {
+				t.Errorf("committed batch: create %v, claim %+v %v; want the attempt claimed", err, r.d, r.err)
+			}
+		} else {
+			if err == nil || !errors.Is(r.err, invite.ErrStale) {
+				t.Errorf("rolled-back batch: create %v, claim %v; want an error and ErrStale", err, r.err)
+			}
+			if got, _ := s.User(context.Background(), u.ID); got.InviteStatus != invite.StatusNotInvited {
+				t.Errorf("rolled-back batch changed the user: %+v", got)
+			}
+		}
 	}
 }

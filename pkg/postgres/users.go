@@ -41,8 +41,12 @@ type userRow struct {
 	CreatedAt        time.Time      `db:"created_at"`
 }
 
-const userColumns = `id, login, first_name, last_name, email, phone, locale, role,
-	invite_status, invite_error_code, invite_error_message, invited_at, created_at`
+// selectUsers reads users with their invitation state; filters refer to
+// the users as u and their states as s.
+const selectUsers = `SELECT u.id, u.login, u.first_name, u.last_name, u.email, u.phone, u.locale, u.role,
+	s.status AS invite_status, s.error_code AS invite_error_code, s.error_message AS invite_error_message,
+	s.invited_at, u.created_at
+FROM users u JOIN invite_states s ON s.user_id = u.id`
 
 func (r userRow) user() invite.User {
 	u := invite.User{
@@ -61,7 +65,7 @@ func nullString(s string) sql.NullString { return sql.NullString{String: s, Vali
 const insertUser = `
 INSERT INTO users (login, first_name, last_name, email, phone, locale, role)
 VALUES ($1, $2, $3, $4, $5, $6, $7)
-RETURNING ` + userColumns
+RETURNING id, login, first_name, last_name, email, phone, locale, role, 'not_invited' AS invite_status, created_at`
 
 // CreateUser inserts a user whose fields were normalized by the caller.
 func (s *Store) CreateUser(ctx context.Context, n invite.NewUser) (invite.User, error) {
@@ -77,7 +81,7 @@ func (s *Store) CreateUser(ctx context.Context, n invite.NewUser) (invite.User, 
 // User returns the user with id.
 func (s *Store) User(ctx context.Context, id int64) (invite.User, error) {
 	var r userRow
-	err := s.db.GetContext(ctx, &r, `SELECT `+userColumns+` FROM users WHERE id = $1`, id)
+	err := s.db.GetContext(ctx, &r, selectUsers+` WHERE u.id = $1`, id)
 	if err != nil {
 		return invite.User{}, translate("get user "+strconv.FormatInt(id, 10), err)
 	}
@@ -90,11 +94,11 @@ func userWhere(f invite.UserFilter, args []any) ([]string, []any) {
 	var where []string
 	if f.Status != "" {
 		args = append(args, string(f.Status))
-		where = append(where, fmt.Sprintf("invite_status = $%d", len(args)))
+		where = append(where, fmt.Sprintf("s.status = $%d", len(args)))
 	}
 	if q := strings.ToLower(strings.TrimSpace(f.Query)); q != "" {
 		args = append(args, "%"+escapeLike(q)+"%")
-		where = append(where, fmt.Sprintf("search LIKE $%d", len(args)))
+		where = append(where, fmt.Sprintf("u.search LIKE $%d", len(args)))
 	}
 	return where, args
 }
@@ -116,15 +120,15 @@ func whereSQL(clauses []string) string {
 func (s *Store) ListUsers(ctx context.Context, f invite.UserFilter) (invite.UserPage, error) {
 	where, args := userWhere(f, nil)
 	var page invite.UserPage
-	if err := s.db.GetContext(ctx, &page.Total, `SELECT count(*) FROM users`+whereSQL(where), args...); err != nil {
+	if err := s.db.GetContext(ctx, &page.Total, `SELECT count(*) FROM users u JOIN invite_states s ON s.user_id = u.id`+whereSQL(where), args...); err != nil {
 		return page, translate("count users", err)
 	}
 	if f.After > 0 {
 		args = append(args, f.After)
-		where = append(where, fmt.Sprintf("id > $%d", len(args)))
+		where = append(where, fmt.Sprintf("u.id > $%d", len(args)))
 	}
 	args = append(args, f.Limit+1)
-	q := `SELECT ` + userColumns + ` FROM users` + whereSQL(where) + fmt.Sprintf(` ORDER BY id LIMIT $%d`, len(args))
+	q := selectUsers + whereSQL(where) + fmt.Sprintf(` ORDER BY u.id LIMIT $%d`, len(args))
 	var rows []userRow
 	if err := s.db.SelectContext(ctx, &rows, q, args...); err != nil {
 		return page, translate("list users", err)

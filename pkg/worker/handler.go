@@ -19,6 +19,7 @@ import (
 // Store is what the handler needs from PostgreSQL.
 type Store interface {
 	ClaimAttempt(ctx context.Context, id int64, passwordHash []byte) (invite.Delivery, error)
+	AwaitBatch(ctx context.Context, userID int64) error
 	MarkDelivered(ctx context.Context, id int64, ttl time.Duration) error
 	MarkFailed(ctx context.Context, id int64, reason invite.Reason, providerMessage string) error
 	RecordRetry(ctx context.Context, id int64, providerMessage string) error
@@ -77,7 +78,16 @@ func (h *Handler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("worker: generate password: %w", err)
 	}
-	d, err := h.store.ClaimAttempt(ctx, p.InvitationID, h.hasher.Hash(p.InvitationID, password))
+	hash := h.hasher.Hash(p.InvitationID, password)
+	d, err := h.store.ClaimAttempt(ctx, p.InvitationID, hash)
+	if errors.Is(err, invite.ErrStale) && p.UserID > 0 {
+		// The API enqueues while its transaction writes: the attempt may not
+		// be committed yet. Wait for that transaction, then look again.
+		if err := h.store.AwaitBatch(ctx, p.UserID); err != nil {
+			return fmt.Errorf("worker: await batch of attempt %d: %w", p.InvitationID, err)
+		}
+		d, err = h.store.ClaimAttempt(ctx, p.InvitationID, hash)
+	}
 	if errors.Is(err, invite.ErrStale) {
 		h.log.DebugContext(ctx, "attempt no longer waiting; nothing to do", "invitation_id", p.InvitationID)
 		return nil
@@ -102,7 +112,7 @@ func (h *Handler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		// too. Better a second message than a user stuck waiting.
 		return fmt.Errorf("worker: record delivery of attempt %d: %w", d.InvitationID, err)
 	}
-	h.log.InfoContext(ctx, "invitation delivered", "invitation_id", d.InvitationID, "user_id", d.UserID,
+	h.log.DebugContext(ctx, "invitation delivered", "invitation_id", d.InvitationID, "user_id", d.UserID,
 		"channel", d.Channel, "try", d.Attempts, "duration", time.Since(start))
 	return nil
 }

@@ -164,7 +164,7 @@ func (e *env) invite(method invite.VerificationMethod, users ...invite.User) []i
 		ids[i] = u.ID
 	}
 	out, err := e.store.CreateInvitations(e.t.Context(), invite.Selection{UserIDs: ids}, 0,
-		func(c invite.Candidate) invite.Decision { return invite.Decide(method, c) })
+		func(c invite.Candidate) invite.Decision { return invite.Decide(method, c) }, nil)
 	if err != nil {
 		e.t.Fatalf("create invitations: %v", err)
 	}
