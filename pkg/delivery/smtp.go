@@ -172,9 +172,16 @@ func (s *SMTPSender) Close() error {
 	}
 	s.closed = true
 	close(s.done)
+	// Without blocking: a Send may take an idle connection meanwhile, and
+	// will close it itself when it sees the sender closed.
 	var conns []*smtpConn
-	for len(s.idle) > 0 {
-		conns = append(conns, <-s.idle)
+	for drained := false; !drained; {
+		select {
+		case c := <-s.idle:
+			conns = append(conns, c)
+		default:
+			drained = true
+		}
 	}
 	s.mu.Unlock()
 	var errs []error

@@ -342,6 +342,35 @@ func TestSMTPClose(t *testing.T) {
 	}
 }
 
+// Close while Sends are in flight and waiting: every Send returns, the
+// ones that got through with nil, the others with a transient error.
+func TestSMTPCloseWhileSending(t *testing.T) {
+	t.Parallel()
+	srv := testenv.StartSMTP(t)
+	s := newSMTPSender(t, srv, func(c *delivery.SMTPConfig) { c.PoolSize = 2 })
+	const n = 40
+	done := make(chan error, n)
+	for i := range n {
+		go func() { done <- s.Send(t.Context(), emailMessage(int64(i), "a@example.com", "en")) }()
+	}
+	srv.WaitMessages(t, 1, 5*time.Second)
+	if err := s.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	sent := 0
+	for range n {
+		err := waitErr(t, done, 10*time.Second)
+		if err == nil {
+			sent++
+			continue
+		}
+		deliveryError(t, err, invite.Transient)
+	}
+	if got := len(srv.Messages()); got != sent {
+		t.Errorf("%d Sends returned nil, the server has %d messages", sent, got)
+	}
+}
+
 // waitFor polls cond until it holds, failing the test after timeout.
 func waitFor(t *testing.T, cond func() bool, timeout time.Duration) {
 	t.Helper()
