@@ -52,7 +52,7 @@ CREATE TABLE invitations (
     finished_at      timestamptz
 );
 CREATE INDEX invitations_user_id_idx ON invitations (user_id, id DESC);
-CREATE INDEX invitations_waiting_idx ON invitations (updated_at) WHERE status = 'waiting';
+CREATE INDEX invitations_waiting_idx ON invitations (id) WHERE status = 'waiting';
 
 -- Each user's invitation status, apart from the users table: it changes at
 -- every send and every delivery, and an update of users would rewrite all of

@@ -7,8 +7,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/hibiken/asynq"
-
 	"github.com/inviter/inviter/pkg/auth"
 	"github.com/inviter/inviter/pkg/config"
 	"github.com/inviter/inviter/pkg/health"
@@ -60,10 +58,7 @@ func API(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer rc.Close()
-	client := asynq.NewClientFromRedisClient(rc)
-	inspector := asynq.NewInspectorFromRedisClient(rc)
-	enq := tasks.NewEnqueuer(client, inspector,
-		tasks.Options{MaxRetry: cfg.MaxRetries, Timeout: taskTimeout}, cfg.EnqueueConcurrency)
+	enq := tasks.NewEnqueuer(rc, tasks.Options{MaxRetry: cfg.MaxRetries, Timeout: taskTimeout}, cfg.EnqueueConcurrency)
 
 	dev := cfg.EmailDev() || cfg.SMSDev()
 	if dev {

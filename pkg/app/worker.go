@@ -21,6 +21,10 @@ import (
 	"github.com/inviter/inviter/pkg/worker"
 )
 
+// maxThrottleWait is the longest provider-requested pause a worker waits out
+// inside a try (Vonage asks for about a second when it throttles).
+const maxThrottleWait = 5 * time.Second
+
 // TaskCheckInterval is how often an idle worker looks for new tasks.
 const TaskCheckInterval = 100 * time.Millisecond
 
@@ -61,6 +65,7 @@ func Worker(ctx context.Context, args []string, getenv func(string) string, stdo
 
 	handler := worker.NewHandler(store, sender, hasher, auth.NewTemporaryPassword, worker.HandlerConfig{
 		InviteTTL: cfg.InviteTTL, LoginURL: cfg.AppURL, DefaultLocale: cfg.DefaultLocale,
+		MaxThrottleWait: maxThrottleWait,
 	}, log)
 	mux := asynq.NewServeMux()
 	handler.Register(mux)
@@ -88,8 +93,7 @@ func Worker(ctx context.Context, args []string, getenv func(string) string, stdo
 	// goes back to the queue and, its attempt still waiting, runs again.
 	defer srv.Shutdown()
 
-	enq := tasks.NewEnqueuer(asynq.NewClientFromRedisClient(rc), asynq.NewInspectorFromRedisClient(rc),
-		tasks.Options{MaxRetry: cfg.MaxRetries, Timeout: taskTimeout}, cfg.EnqueueConcurrency)
+	enq := tasks.NewEnqueuer(rc, tasks.Options{MaxRetry: cfg.MaxRetries, Timeout: taskTimeout}, cfg.EnqueueConcurrency)
 	rec := worker.NewReconciler(store, enq, worker.ReconcilerConfig{
 		Interval: cfg.ReconcileInterval, Grace: cfg.ReconcileGrace,
 	}, log)

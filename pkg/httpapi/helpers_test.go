@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/inviter/inviter/pkg/auth"
 	"github.com/inviter/inviter/pkg/health"
@@ -98,13 +99,10 @@ func newEnvWith(t *testing.T, o options) *env {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	client := asynq.NewClient(*qopt)
-	inspector := asynq.NewInspector(*qopt)
-	t.Cleanup(func() {
-		client.Close()
-		inspector.Close()
-	})
-	enq := tasks.NewEnqueuer(client, inspector, tasks.Options{MaxRetry: 3, Timeout: time.Minute}, 4)
+	rc := redis.NewClient(&redis.Options{Addr: qopt.Addr, DB: qopt.DB})
+	inspector := asynq.NewInspectorFromRedisClient(rc)
+	t.Cleanup(func() { rc.Close() })
+	enq := tasks.NewEnqueuer(rc, tasks.Options{MaxRetry: 3, Timeout: time.Minute}, 4)
 
 	key := make([]byte, auth.MinSecretKeyBytes)
 	if _, err := rand.Read(key); err != nil {

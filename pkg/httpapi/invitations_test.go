@@ -106,8 +106,9 @@ func TestInviteByIDs(t *testing.T) {
 		if err := json.Unmarshal(info.Payload, &payload); err != nil {
 			t.Fatalf("payload %q: %v", info.Payload, err)
 		}
-		if len(payload) != 1 || payload["invitation_id"] != float64(invID) {
-			t.Errorf("%s user: payload %s; want exactly {\"invitation_id\": %d}", name, info.Payload, invID)
+		// Ids only: the worker reads everything else from PostgreSQL.
+		if len(payload) != 2 || payload["invitation_id"] != float64(invID) || payload["user_id"] != float64(u.ID) {
+			t.Errorf("%s user: payload %s; want exactly {\"invitation_id\": %d, \"user_id\": %d}", name, info.Payload, invID, u.ID)
 		}
 	}
 	for _, ti := range pending {

@@ -50,7 +50,7 @@ func TestInviteWithRedisDown(t *testing.T) {
 			t.Errorf("%s user: %+v; want waiting with one waiting attempt", name, u)
 		}
 	}
-	stale, err := e.store.StaleAttempts(t.Context(), 0, 100)
+	stale, err := e.store.StaleAttempts(t.Context(), 0, 0, 100)
 	if err != nil {
 		t.Fatal(err)
 	}

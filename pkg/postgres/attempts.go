@@ -113,9 +113,11 @@ func (s *Store) RecordRetry(ctx context.Context, id int64, providerMessage strin
 	return translate(fmt.Sprintf("record retry of attempt %d", id), err)
 }
 
-// StaleAttempts returns up to limit waiting attempts not updated for at
-// least olderThan, oldest first.
-func (s *Store) StaleAttempts(ctx context.Context, olderThan time.Duration, limit int) ([]invite.StaleAttempt, error) {
+// StaleAttempts returns up to limit waiting attempts with ids above afterID
+// that were not updated for at least olderThan, in id order: callers page
+// with afterID, so a pass ends even while the attempts it touches become
+// stale again.
+func (s *Store) StaleAttempts(ctx context.Context, olderThan time.Duration, afterID int64, limit int) ([]invite.StaleAttempt, error) {
 	var rows []struct {
 		ID        int64     `db:"id"`
 		Channel   string    `db:"channel"`
@@ -124,8 +126,8 @@ func (s *Store) StaleAttempts(ctx context.Context, olderThan time.Duration, limi
 	}
 	err := s.db.SelectContext(ctx, &rows, `
 		SELECT id, channel, requeues, updated_at FROM invitations
-		WHERE status = 'waiting' AND updated_at < now() - $1 * interval '1 microsecond'
-		ORDER BY updated_at LIMIT $2`, olderThan.Microseconds(), limit)
+		WHERE status = 'waiting' AND updated_at < now() - $1 * interval '1 microsecond' AND id > $2
+		ORDER BY id LIMIT $3`, olderThan.Microseconds(), afterID, limit)
 	if err != nil {
 		return nil, translate("list stale attempts", err)
 	}

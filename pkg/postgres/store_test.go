@@ -229,17 +229,17 @@ func TestMarkFailedAndStale(t *testing.T) {
 	out, _ := s.CreateInvitations(ctx, invite.Selection{UserIDs: []int64{u.ID}}, 0, decideWith(invite.MethodEmailOrPhone), nil)
 	id := out[0].InvitationID
 
-	stale, err := s.StaleAttempts(ctx, 0, 10)
+	stale, err := s.StaleAttempts(ctx, 0, 0, 10)
 	if err != nil || len(stale) != 1 || stale[0].InvitationID != id || stale[0].Channel != invite.ChannelEmail {
 		t.Fatalf("stale: %+v %v", stale, err)
 	}
-	if stale, _ := s.StaleAttempts(ctx, time.Hour, 10); len(stale) != 0 {
+	if stale, _ := s.StaleAttempts(ctx, time.Hour, 0, 10); len(stale) != 0 {
 		t.Errorf("fresh attempt reported stale: %+v", stale)
 	}
 	if err := s.MarkReconciled(ctx, []int64{id}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if stale, _ := s.StaleAttempts(ctx, 0, 10); len(stale) != 1 || stale[0].Requeues != 1 {
+	if stale, _ := s.StaleAttempts(ctx, 0, 0, 10); len(stale) != 1 || stale[0].Requeues != 1 {
 		t.Errorf("requeue not counted: %+v", stale)
 	}
 	reason := invite.NewReason(invite.ReasonDeliveryRejected, "550 no such user")
@@ -250,7 +250,7 @@ func TestMarkFailedAndStale(t *testing.T) {
 	if got.InviteStatus != invite.StatusError || got.InviteError == nil || got.InviteError.Code != invite.ReasonDeliveryRejected {
 		t.Errorf("user after failure: %+v", got)
 	}
-	if stale, _ := s.StaleAttempts(ctx, 0, 10); len(stale) != 0 {
+	if stale, _ := s.StaleAttempts(ctx, 0, 0, 10); len(stale) != 0 {
 		t.Errorf("failed attempt still stale: %+v", stale)
 	}
 	hist, _ := s.Invitations(ctx, u.ID)

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/inviter/inviter/pkg/invite"
 )
@@ -15,20 +17,23 @@ var _ invite.Enqueuer = (*Enqueuer)(nil)
 
 // Enqueuer puts invitation attempts in the asynq queue.
 type Enqueuer struct {
+	rc          redis.UniversalClient
 	client      *asynq.Client
 	inspector   *asynq.Inspector
 	opts        Options
 	concurrency int
 }
 
-// NewEnqueuer returns an Enqueuer that runs up to concurrency enqueues at a
-// time: each asynq enqueue is one Redis round trip, so a batch of ten
-// thousand attempts goes as fast as the round trips overlap.
-func NewEnqueuer(client *asynq.Client, inspector *asynq.Inspector, opts Options, concurrency int) *Enqueuer {
+// NewEnqueuer returns an Enqueuer on the Redis connection rc that runs up to
+// concurrency enqueues at a time: each asynq enqueue is one Redis round
+// trip, so a batch of ten thousand attempts goes as fast as the round trips
+// overlap. Closing rc is the caller's business.
+func NewEnqueuer(rc redis.UniversalClient, opts Options, concurrency int) *Enqueuer {
 	if concurrency < 1 {
 		concurrency = 1
 	}
-	return &Enqueuer{client: client, inspector: inspector, opts: opts, concurrency: concurrency}
+	return &Enqueuer{rc: rc, client: asynq.NewClientFromRedisClient(rc),
+		inspector: asynq.NewInspectorFromRedisClient(rc), opts: opts, concurrency: concurrency}
 }
 
 // Enqueue enqueues the attempts. An attempt already in the queue is skipped.
@@ -80,6 +85,13 @@ func (e *Enqueuer) enqueue(ctx context.Context, q invite.Queued) (bool, error) {
 	return true, nil
 }
 
+// Live reports whether an attempt has a task that will run: pending,
+// scheduled, retrying or running, not archived or completed.
+func (e *Enqueuer) Live(ctx context.Context, q invite.Queued) (bool, error) {
+	st, found, err := e.state(ctx, q)
+	return found && st != asynq.TaskStateArchived && st != asynq.TaskStateCompleted, err
+}
+
 // Requeue makes sure an attempt that PostgreSQL says is waiting has a live
 // task: it enqueues it when Redis lost it, and replaces a task that asynq
 // gave up on (archived) or finished (completed) while the attempt stayed
@@ -90,18 +102,64 @@ func (e *Enqueuer) Requeue(ctx context.Context, q invite.Queued) (bool, error) {
 	if err != nil || added {
 		return added, err
 	}
-	info, err := e.inspector.GetTaskInfo(Queue, TaskID(q.InvitationID))
-	if errors.Is(err, asynq.ErrTaskNotFound) || errors.Is(err, asynq.ErrQueueNotFound) {
+	st, found, err := e.state(ctx, q)
+	switch {
+	case err != nil:
+		return false, err
+	case !found:
 		return e.enqueue(ctx, q) // it finished between the two calls
+	case st != asynq.TaskStateArchived && st != asynq.TaskStateCompleted:
+		return false, nil // it will run
 	}
-	if err != nil {
-		return false, fmt.Errorf("tasks: inspect attempt %d: %w", q.InvitationID, err)
-	}
-	if info.State != asynq.TaskStateArchived && info.State != asynq.TaskStateCompleted {
-		return false, nil // pending, scheduled, retrying or running: it will run
-	}
-	if err := e.inspector.DeleteTask(Queue, info.ID); err != nil && !errors.Is(err, asynq.ErrTaskNotFound) {
+	if err := e.inspector.DeleteTask(Queue, TaskID(q.InvitationID)); err != nil && !errors.Is(err, asynq.ErrTaskNotFound) {
 		return false, fmt.Errorf("tasks: delete dead task of attempt %d: %w", q.InvitationID, err)
 	}
 	return e.enqueue(ctx, q)
+}
+
+// state returns the state of an attempt's task, found false when it has none.
+func (e *Enqueuer) state(ctx context.Context, q invite.Queued) (asynq.TaskState, bool, error) {
+	info, err := e.inspector.GetTaskInfo(Queue, TaskID(q.InvitationID))
+	if errors.Is(err, asynq.ErrQueueNotFound) {
+		found, perr := e.probe(ctx, q)
+		if perr != nil || !found {
+			return 0, false, perr
+		}
+		info, err = e.inspector.GetTaskInfo(Queue, TaskID(q.InvitationID))
+	}
+	if errors.Is(err, asynq.ErrTaskNotFound) || errors.Is(err, asynq.ErrQueueNotFound) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("tasks: inspect attempt %d: %w", q.InvitationID, err)
+	}
+	return info.State, true, nil
+}
+
+// probeDelay puts a probe task out of any worker's reach.
+const probeDelay = 100 * 365 * 24 * time.Hour
+
+// probe answers whether an attempt's task exists when the inspector cannot
+// see the queue. That happens after Redis lost its data (it keeps nothing on
+// disk): the list of queues went with it, and an asynq client adds a queue
+// to it only on its first enqueue in a process, so tasks enqueued since are
+// there but unlisted. A fresh client's enqueue lists the queue again; the
+// task it enqueues is due in a century, and the task id decides: a conflict
+// means the task exists, success that it did not (the probe is deleted).
+func (e *Enqueuer) probe(ctx context.Context, q invite.Queued) (bool, error) {
+	t, err := NewInvitationTask(q, e.opts)
+	if err != nil {
+		return false, err
+	}
+	_, err = asynq.NewClientFromRedisClient(e.rc).EnqueueContext(ctx, t, asynq.ProcessIn(probeDelay))
+	if errors.Is(err, asynq.ErrTaskIDConflict) {
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("tasks: probe attempt %d: %w", q.InvitationID, err)
+	}
+	if err := e.inspector.DeleteTask(Queue, TaskID(q.InvitationID)); err != nil {
+		return false, fmt.Errorf("tasks: delete probe of attempt %d: %w", q.InvitationID, err)
+	}
+	return false, nil
 }

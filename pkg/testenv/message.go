@@ -67,8 +67,9 @@ func findText(t testing.TB, contentType, encoding string, body io.Reader) (strin
 }
 
 var (
-	loginRe    = regexp.MustCompile(`(?i)(?:login|логин):?\s+(\S+)`)
-	passwordRe = regexp.MustCompile(`(?i)(?:password|пароль):?\s+(\S+)`)
+	// A label is a word of its own: "/login" at the end of a URL is not one.
+	loginRe    = regexp.MustCompile(`(?i)(?:^|[\s!.,])(?:login|логин):?\s+(\S+)`)
+	passwordRe = regexp.MustCompile(`(?i)(?:^|[\s!.,])(?:password|пароль):?\s+(\S+)`)
 )
 
 // Credentials reads the login and the temporary password out of the text of

@@ -14,7 +14,10 @@ import (
 // failed decides what asynq does with a failed delivery, and records it:
 //   - rejected destination: the user ends in error (delivery_rejected), no retry;
 //   - other permanent refusal: error (delivery_failed), no retry;
-//   - rate limited: retried after the provider's delay, not counted as a failure;
+//   - rate limited: retried after the provider's delay, not counted as a
+//     failure; on the last try asynq would archive it whatever IsFailure
+//     says, so there the user ends in error (delivery_failed) instead of
+//     waiting for the reconciler;
 //   - transient: retried with backoff; on the last try the user ends in error
 //     (delivery_failed) with the provider's last message.
 func (h *Handler) failed(ctx context.Context, d invite.Delivery, sendErr error) error {
@@ -27,15 +30,15 @@ func (h *Handler) failed(ctx context.Context, d invite.Delivery, sendErr error) 
 		return h.giveUp(ctx, log, id, invite.ReasonDeliveryRejected, de)
 	case invite.Permanent:
 		return h.giveUp(ctx, log, id, invite.ReasonDeliveryFailed, de)
-	case invite.RateLimited:
+	}
+	retried, maxRetry, left := retriesLeft(ctx)
+	if !left {
+		return h.giveUp(ctx, log, id, invite.ReasonDeliveryFailed, de)
+	}
+	if class == invite.RateLimited {
 		log.InfoContext(ctx, "provider rate limit; retrying later", "retry_after", de.RetryAfter)
 		h.recordRetry(ctx, log, id, de)
 		return &rateLimited{de}
-	}
-	retried, _ := asynq.GetRetryCount(ctx)
-	maxRetry, _ := asynq.GetMaxRetry(ctx)
-	if retried >= maxRetry {
-		return h.giveUp(ctx, log, id, invite.ReasonDeliveryFailed, de)
 	}
 	log.WarnContext(ctx, "delivery failed; will retry", "retried", retried, "max_retry", maxRetry)
 	h.recordRetry(ctx, log, id, de)
@@ -56,6 +59,14 @@ func (h *Handler) recordRetry(ctx context.Context, log *slog.Logger, id int64, d
 	if err := h.store.RecordRetry(ctx, id, de.ProviderMessage); err != nil {
 		log.WarnContext(ctx, "could not record the failed try", "err", err)
 	}
+}
+
+// retriesLeft reads asynq's retry counters from ctx. Outside asynq (a
+// direct call) there are none, and the caller decides: retries are left.
+func retriesLeft(ctx context.Context) (retried, maxRetry int, left bool) {
+	retried, ok1 := asynq.GetRetryCount(ctx)
+	maxRetry, ok2 := asynq.GetMaxRetry(ctx)
+	return retried, maxRetry, !ok1 || !ok2 || retried < maxRetry
 }
 
 // rateLimited is a provider's throttling: asynq retries it after the

@@ -50,6 +50,10 @@ type HandlerConfig struct {
 	InviteTTL     time.Duration // how long a temporary password works
 	LoginURL      string        // where the message sends the user
 	DefaultLocale string
+	// MaxThrottleWait is the longest pause a provider may ask for (a
+	// throttled SMS) that the handler waits out itself before sending again;
+	// longer ones, or more than a few in a row, go back to asynq. 0 disables.
+	MaxThrottleWait time.Duration
 }
 
 // NewHandler returns a Handler; newPassword makes a fresh temporary password.
@@ -104,7 +108,7 @@ func (h *Handler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		msg.Locale = h.cfg.DefaultLocale
 	}
 	start := time.Now()
-	if err := h.sender.Send(ctx, msg); err != nil {
+	if err := h.send(ctx, msg); err != nil {
 		return h.failed(ctx, d, err)
 	}
 	if err := h.store.MarkDelivered(ctx, d.InvitationID, h.cfg.InviteTTL); err != nil {
@@ -115,4 +119,43 @@ func (h *Handler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	h.log.DebugContext(ctx, "invitation delivered", "invitation_id", d.InvitationID, "user_id", d.UserID,
 		"channel", d.Channel, "try", d.Attempts, "duration", time.Since(start))
 	return nil
+}
+
+// Throttling is waited out in the handler when the provider asks for a short
+// pause: the message (and its password, already recorded) is simply sent
+// again. This slows the worker down to the provider's pace, which is the
+// point, and keeps short throttles out of asynq's retry accounting, where
+// one on the last try would end the task.
+const (
+	maxInlineThrottles = 5
+	defaultThrottleGap = time.Second
+)
+
+func (h *Handler) send(ctx context.Context, msg invite.Message) error {
+	for i := 0; ; i++ {
+		err := h.sender.Send(ctx, msg)
+		if err == nil || i >= maxInlineThrottles {
+			return err
+		}
+		class, de := invite.ClassifyDelivery(err)
+		if class != invite.RateLimited {
+			return err
+		}
+		wait := de.RetryAfter
+		if wait <= 0 {
+			wait = defaultThrottleGap
+		}
+		if wait > h.cfg.MaxThrottleWait {
+			return err
+		}
+		h.log.InfoContext(ctx, "provider rate limit; retrying later", "invitation_id", msg.InvitationID,
+			"retry_after", wait, "provider_message", de.ProviderMessage)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+	}
 }

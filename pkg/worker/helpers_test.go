@@ -54,6 +54,8 @@ type env struct {
 type envConfig struct {
 	maxRetry    int
 	smtpTimeout time.Duration
+	// throttleWait is HandlerConfig.MaxThrottleWait (0: throttles go back to asynq).
+	throttleWait time.Duration
 	// wrapStore puts a fault injector around the real store the handler uses.
 	wrapStore func(*postgres.Store) worker.Store
 }
@@ -61,6 +63,8 @@ type envConfig struct {
 type envOption func(*envConfig)
 
 func withMaxRetry(n int) envOption { return func(c *envConfig) { c.maxRetry = n } }
+
+func withThrottleWait(d time.Duration) envOption { return func(c *envConfig) { c.throttleWait = d } }
 
 func withSMTPTimeout(d time.Duration) envOption { return func(c *envConfig) { c.smtpTimeout = d } }
 
@@ -106,7 +110,8 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		store = cfg.wrapStore(e.store)
 	}
 	e.handler = worker.NewHandler(store, delivery.Router{Email: smtpSender, SMS: smsSender}, e.hasher,
-		e.passwords.generate, worker.HandlerConfig{InviteTTL: inviteTTL, LoginURL: loginURL, DefaultLocale: "en"}, e.log)
+		e.passwords.generate, worker.HandlerConfig{InviteTTL: inviteTTL, LoginURL: loginURL, DefaultLocale: "en",
+			MaxThrottleWait: cfg.throttleWait}, e.log)
 
 	client := asynq.NewClient(e.redis.AsynqOpt())
 	e.inspector = asynq.NewInspector(e.redis.AsynqOpt())
@@ -114,7 +119,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		_ = client.Close()
 		_ = e.inspector.Close()
 	})
-	e.enqueuer = tasks.NewEnqueuer(client, e.inspector, tasks.Options{MaxRetry: cfg.maxRetry, Timeout: 30 * time.Second}, 4)
+	e.enqueuer = tasks.NewEnqueuer(e.redis.Client, tasks.Options{MaxRetry: cfg.maxRetry, Timeout: 30 * time.Second}, 4)
 	return e
 }
 

@@ -11,14 +11,16 @@ import (
 
 // ReconcileStore is what the reconciler needs from PostgreSQL.
 type ReconcileStore interface {
-	StaleAttempts(ctx context.Context, olderThan time.Duration, limit int) ([]invite.StaleAttempt, error)
+	StaleAttempts(ctx context.Context, olderThan time.Duration, afterID int64, limit int) ([]invite.StaleAttempt, error)
 	MarkReconciled(ctx context.Context, requeued, present []int64) error
 	MarkFailed(ctx context.Context, id int64, reason invite.Reason, providerMessage string) error
 }
 
-// Requeuer makes sure an attempt has a live task, reporting whether it had
-// to enqueue one.
+// Requeuer checks and restores an attempt's task.
 type Requeuer interface {
+	// Live reports whether the attempt has a task that will run.
+	Live(ctx context.Context, q invite.Queued) (bool, error)
+	// Requeue makes sure it has one, reporting whether it had to enqueue it.
 	Requeue(ctx context.Context, q invite.Queued) (bool, error)
 }
 
@@ -74,8 +76,9 @@ func (r *Reconciler) Run(ctx context.Context) error {
 // many it re-enqueued.
 func (r *Reconciler) ReconcileOnce(ctx context.Context) (int, error) {
 	total := 0
+	var after int64
 	for {
-		stale, err := r.store.StaleAttempts(ctx, r.cfg.Grace, r.cfg.BatchSize)
+		stale, err := r.store.StaleAttempts(ctx, r.cfg.Grace, after, r.cfg.BatchSize)
 		if err != nil {
 			return total, fmt.Errorf("worker: reconcile: %w", err)
 		}
@@ -95,6 +98,7 @@ func (r *Reconciler) ReconcileOnce(ctx context.Context) (int, error) {
 			}
 		}
 		total += len(requeued)
+		after = stale[len(stale)-1].InvitationID
 		// Touching restarts each attempt's staleness clock, so the next page
 		// holds other attempts and a task sitting in a long backoff is not
 		// inspected on every tick.
@@ -108,16 +112,24 @@ func (r *Reconciler) ReconcileOnce(ctx context.Context) (int, error) {
 }
 
 func (r *Reconciler) reconcile(ctx context.Context, a invite.StaleAttempt) (bool, error) {
-	if a.Requeues >= r.cfg.MaxRequeues {
+	q := invite.Queued{InvitationID: a.InvitationID, Channel: a.Channel}
+	if a.Requeues < r.cfg.MaxRequeues {
+		requeued, err := r.queue.Requeue(ctx, q)
+		if err != nil {
+			return false, fmt.Errorf("worker: reconcile attempt %d: %w", a.InvitationID, err)
+		}
+		return requeued, nil
+	}
+	// Out of re-enqueues: leave a live task alone, fail a dead one.
+	live, err := r.queue.Live(ctx, q)
+	if err != nil {
+		return false, fmt.Errorf("worker: reconcile attempt %d: %w", a.InvitationID, err)
+	}
+	if !live {
 		msg := fmt.Sprintf("gave up after the task was lost or abandoned %d times", a.Requeues)
 		if err := r.store.MarkFailed(ctx, a.InvitationID, *invite.NewReason(invite.ReasonDeliveryFailed, msg), msg); err != nil {
 			return false, fmt.Errorf("worker: reconcile attempt %d: %w", a.InvitationID, err)
 		}
-		return false, nil
 	}
-	requeued, err := r.queue.Requeue(ctx, invite.Queued{InvitationID: a.InvitationID, Channel: a.Channel})
-	if err != nil {
-		return false, fmt.Errorf("worker: reconcile attempt %d: %w", a.InvitationID, err)
-	}
-	return requeued, nil
+	return false, nil
 }
