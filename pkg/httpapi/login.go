@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -40,15 +42,16 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := s.Store.LoginCandidate(r.Context(), req.Login)
-	if invite.KindOf(err) == invite.KindNotFound {
-		s.writeError(w, r, errBadCredentials)
+	if err != nil && invite.KindOf(err) != invite.KindNotFound {
+		s.writeError(w, r, err)
 		return
 	}
+	// An unknown login is checked against nothing at the same cost.
+	ok, mustChange, err := s.checkPassword(r.Context(), c, req.Password)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	ok, mustChange := s.checkPassword(c, req.Password)
 	if !ok {
 		s.writeError(w, r, errBadCredentials)
 		return
@@ -96,11 +99,16 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if ok, _ := s.checkPassword(c, req.OldPassword); !ok {
+	ok, _, err := s.checkPassword(r.Context(), c, req.OldPassword)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if !ok {
 		s.writeError(w, r, invite.Errorf(invite.KindInvalid, "wrong_password", "old_password is not right").WithField("old_password"))
 		return
 	}
-	hash, err := auth.HashPassword(req.NewPassword)
+	hash, err := s.hashing.hash(r.Context(), req.NewPassword)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -113,19 +121,23 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) {
 }
 
 // checkPassword reports whether pw is the user's chosen password or the
-// temporary password of their newest delivered invitation (temporary).
-func (s *Server) checkPassword(c invite.LoginCandidate, pw string) (ok, temporary bool) {
-	if c.PasswordHash != "" {
-		if ok, err := auth.VerifyPassword(c.PasswordHash, pw); err == nil && ok {
-			return true, false
-		}
+// temporary password of their newest delivered invitation (temporary). It
+// always runs one argon2id verification, against a dummy when the user has
+// no chosen password (or does not exist), so timing tells nothing.
+func (s *Server) checkPassword(ctx context.Context, c invite.LoginCandidate, pw string) (ok, temporary bool, err error) {
+	chosen, err := s.hashing.verify(ctx, c.PasswordHash, pw)
+	if err != nil && !errors.Is(err, auth.ErrMalformedHash) {
+		return false, false, err
+	}
+	if chosen {
+		return true, false, nil
 	}
 	for _, h := range c.PasswordHashes {
 		if s.Temporary.Verify(c.InvitationID, pw, h) {
-			return true, true
+			return true, true, nil
 		}
 	}
-	return false, false
+	return false, false, nil
 }
 
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
-	"strings"
 
 	"github.com/inviter/inviter/pkg/invite"
 )
@@ -45,6 +45,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		code = http.StatusInternalServerError
 	}
 	body := errorDetail{Code: e.Code, Message: e.Message, Field: e.Field}
+	if code == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="inviter"`)
+	}
 	if code >= 500 {
 		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		if e.Kind == invite.KindInternal {
@@ -67,8 +70,10 @@ const maxBodyBytes = 8 << 20
 // decode reads a JSON body into v, turning every way it can be wrong into a
 // 400 that names the field when there is one.
 func decode(w http.ResponseWriter, r *http.Request, v any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return invite.Errorf(invite.KindInvalid, "unsupported_media_type", "send JSON with Content-Type: application/json")
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+			return invite.Errorf(invite.KindInvalid, "unsupported_media_type", "send JSON with Content-Type: application/json")
+		}
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	err := dec.Decode(v)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/inviter/inviter/pkg/health"
@@ -56,8 +57,9 @@ type Deps struct {
 // Server is the JSON API.
 type Server struct {
 	Deps
-	log *slog.Logger
-	mux *http.ServeMux
+	log     *slog.Logger
+	mux     *http.ServeMux
+	hashing *passwordHashing
 }
 
 // NewServer returns the API as an http.Handler.
@@ -65,7 +67,7 @@ func NewServer(d Deps) *Server {
 	if d.SessionTTL <= 0 {
 		d.SessionTTL = 12 * time.Hour
 	}
-	s := &Server{Deps: d, log: d.Log, mux: http.NewServeMux()}
+	s := &Server{Deps: d, log: d.Log, mux: http.NewServeMux(), hashing: newPasswordHashing(runtime.GOMAXPROCS(0))}
 	s.routes()
 	return s
 }
