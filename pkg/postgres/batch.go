@@ -34,8 +34,10 @@ LEFT JOIN invitations i ON i.id = s.current_invitation_id AND i.status = 'waitin
 // empty strings stand for NULL (plain text arrays convert much faster than
 // arrays of nullable values).
 const insertAttempts = `
-INSERT INTO invitations (id, user_id, status, channel, destination, requested_by, error_code, provider_message, finished_at)
+INSERT INTO invitations (id, user_id, status, channel, destination, requested_by, requested_by_login,
+                         error_code, provider_message, finished_at)
 SELECT v.id, v.user_id, v.status, nullif(v.channel, ''), nullif(v.destination, ''), $8,
+       (SELECT login FROM users WHERE id = $8),
        nullif(v.code, ''), nullif(v.message, ''), CASE WHEN v.status = 'rejected' THEN now() END
 FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
      AS v(id, user_id, status, channel, destination, code, message)`

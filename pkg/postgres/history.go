@@ -29,9 +29,9 @@ func (s *Store) Invitations(ctx context.Context, userID int64) ([]invite.Invitat
 		ExpiresAt       *time.Time     `db:"expires_at"`
 	}
 	err := s.db.SelectContext(ctx, &rows, `
-		SELECT i.id, i.user_id, i.status, i.channel, i.destination, i.requested_by, a.login AS requested_by_login,
+		SELECT i.id, i.user_id, i.status, i.channel, i.destination, i.requested_by, i.requested_by_login,
 		       i.error_code, i.provider_message, i.attempts, i.created_at, i.updated_at, i.delivered_at, i.expires_at
-		FROM invitations i LEFT JOIN users a ON a.id = i.requested_by
+		FROM invitations i
 		WHERE i.user_id = $1 ORDER BY i.id DESC`, userID)
 	if err != nil {
 		return nil, translate(fmt.Sprintf("list invitations of user %d", userID), err)
