@@ -21,6 +21,10 @@ import (
 	"github.com/inviter/inviter/pkg/worker"
 )
 
+// groupCommitBatch bounds how many tasks' claims (or delivery records) one
+// statement serves.
+const groupCommitBatch = 100
+
 // maxThrottleWait is the longest provider-requested pause a worker waits out
 // inside a try (Vonage asks for about a second when it throttles).
 const maxThrottleWait = 5 * time.Second
@@ -63,7 +67,11 @@ func Worker(ctx context.Context, args []string, getenv func(string) string, stdo
 	}
 	defer rc.Close()
 
-	handler := worker.NewHandler(store, sender, hasher, auth.NewTemporaryPassword, worker.HandlerConfig{
+	// Claims and delivery records of concurrent tasks share statements;
+	// closed (deferred first, so run last) after the asynq server stops.
+	group := worker.NewGroupCommit(store, groupCommitBatch)
+	defer group.Close()
+	handler := worker.NewHandler(group, sender, hasher, auth.NewTemporaryPassword, worker.HandlerConfig{
 		InviteTTL: cfg.InviteTTL, LoginURL: cfg.AppURL, DefaultLocale: cfg.DefaultLocale,
 		MaxThrottleWait: maxThrottleWait,
 	}, log)

@@ -39,6 +39,9 @@ const (
 	// them to wait at least 5 minutes, many wait less), and redialling is
 	// cheaper than a failed RSET.
 	maxIdle = 30 * time.Second
+	// resetAfterIdle: a connection idle longer gets an RSET, which doubles
+	// as the check that the server has not closed it.
+	resetAfterIdle = time.Second
 )
 
 // SMTPSender sends invitations by e-mail over a small pool of SMTP
@@ -131,9 +134,12 @@ func (s *SMTPSender) Send(ctx context.Context, m invite.Message) error {
 	return nil
 }
 
-// deliver sends one message over a pooled connection. A pooled connection
-// that fails its RSET (the server closed it while idle) is replaced by a new
-// one before anything is sent, so that case costs no retry.
+// deliver sends one message over a pooled connection. A connection whose
+// last transaction failed, or that sat idle a while, is checked with RSET
+// first; one that turns out closed (RSET fails, or MAIL fails on a reused
+// connection before anything was sent) is replaced by a new one at once, so
+// that case costs no retry. A connection that has just carried a message
+// goes straight to MAIL: RSET there would add a round trip to every message.
 func (s *SMTPSender) deliver(ctx context.Context, to string, msg []byte) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -142,10 +148,14 @@ func (s *SMTPSender) deliver(ctx context.Context, to string, msg []byte) error {
 	if err != nil {
 		return atStep(stepConnect, err)
 	}
-	if c != nil && (time.Since(c.lastUsed) > maxIdle || c.reset(ctx) != nil) {
-		c.abort()
-		c = nil // its slot stays ours for the new connection
+	if c != nil {
+		idle := time.Since(c.lastUsed)
+		if idle > maxIdle || ((c.dirty || idle > resetAfterIdle) && c.reset(ctx) != nil) {
+			c.abort()
+			c = nil // its slot stays ours for the new connection
+		}
 	}
+	reused := c != nil
 	if c == nil {
 		if c, err = dialSMTP(ctx, s.cfg, s.helloName); err != nil {
 			s.freeSlot()
@@ -153,6 +163,15 @@ func (s *SMTPSender) deliver(ctx context.Context, to string, msg []byte) error {
 		}
 	}
 	err = c.send(ctx, s.from.Address, to, msg)
+	if reused && closedBeforeSending(err) && !c.broken && ctx.Err() == nil {
+		c.abort()
+		if c, err = dialSMTP(ctx, s.cfg, s.helloName); err != nil {
+			s.freeSlot()
+			return err
+		}
+		err = c.send(ctx, s.from.Address, to, msg)
+	}
+	c.dirty = err != nil
 	if c.broken || (err != nil && !keepAfter(err)) {
 		c.abort()
 		s.freeSlot()

@@ -19,6 +19,7 @@ type smtpConn struct {
 	timeout  time.Duration
 	lastUsed time.Time
 	broken   bool // a cancelled context cut into an exchange: state unknown
+	dirty    bool // the last transaction failed: RSET before the next
 }
 
 // arm sets the deadline for the next command.

@@ -80,6 +80,15 @@ func classifySMTP(err error) *invite.DeliveryError {
 // keepAfter reports whether a connection is still in a known state after
 // err: a well-formed refusal leaves it usable (the next message starts with
 // RSET), a broken stream or a 421 ("closing the channel") does not.
+// closedBeforeSending reports a connection that failed at MAIL FROM with no
+// SMTP reply (the server had closed it): nothing was sent, so sending again
+// on a new connection is safe.
+func closedBeforeSending(err error) bool {
+	var se *stepError
+	var tpe *textproto.Error
+	return errors.As(err, &se) && se.step == stepMail && !errors.As(err, &tpe)
+}
+
 func keepAfter(err error) bool {
 	var tpe *textproto.Error
 	return errors.As(err, &tpe) && tpe.Code != 421

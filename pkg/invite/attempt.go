@@ -16,6 +16,13 @@ type Delivery struct {
 	Attempts     int // tries so far, this one included
 }
 
+// Claim asks to start a delivery try of an attempt, recording the hash of
+// the password generated for it.
+type Claim struct {
+	InvitationID int64
+	PasswordHash []byte
+}
+
 // StaleAttempt is a waiting attempt that has not moved for a while: the
 // reconciler makes sure it is in the queue.
 type StaleAttempt struct {

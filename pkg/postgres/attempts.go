@@ -10,21 +10,29 @@ import (
 	"github.com/inviter/inviter/pkg/invite"
 )
 
-// claimAttempt records one more try of a waiting attempt and the hash of the
-// password generated for it, and returns what the message needs. The user
-// must still point at this attempt: a superseded or finished one is stale.
-const claimAttempt = `
+// claimAttempts records one more try of waiting attempts and the hash of
+// the password generated for each, and returns what the messages need. A
+// user must still point at the attempt: a superseded or finished one is
+// stale and is left out of the result.
+const claimAttempts = `
 UPDATE invitations i
-SET attempts = i.attempts + 1, password_hashes = array_append(i.password_hashes, $2), updated_at = now()
-FROM invite_states s JOIN users u ON u.id = s.user_id
-WHERE i.id = $1 AND i.status = 'waiting' AND s.user_id = i.user_id AND s.current_invitation_id = i.id
+SET attempts = i.attempts + 1, password_hashes = array_append(i.password_hashes, v.hash), updated_at = now()
+FROM unnest($1::bigint[], $2::bytea[]) AS v(id, hash), invite_states s, users u
+WHERE i.id = v.id AND i.status = 'waiting'
+  AND s.user_id = i.user_id AND s.current_invitation_id = i.id AND u.id = i.user_id
 RETURNING i.id AS invitation_id, i.user_id, i.channel, i.destination, i.attempts,
           u.login, u.first_name, u.last_name, u.locale`
 
-// ClaimAttempt starts a delivery try of a waiting attempt. It returns
-// invite.ErrStale when the attempt was delivered, failed or superseded.
-func (s *Store) ClaimAttempt(ctx context.Context, id int64, passwordHash []byte) (invite.Delivery, error) {
-	var r struct {
+// ClaimAttempts claims several attempts in one statement; ids must be
+// distinct (with a repeated id, only one of its hashes would be kept). The
+// result holds the attempts that were still waiting, by id.
+func (s *Store) ClaimAttempts(ctx context.Context, claims []invite.Claim) (map[int64]invite.Delivery, error) {
+	ids := make([]int64, len(claims))
+	hashes := make([][]byte, len(claims))
+	for i, c := range claims {
+		ids[i], hashes[i] = c.InvitationID, c.PasswordHash
+	}
+	var rows []struct {
 		InvitationID int64  `db:"invitation_id"`
 		UserID       int64  `db:"user_id"`
 		Channel      string `db:"channel"`
@@ -35,19 +43,32 @@ func (s *Store) ClaimAttempt(ctx context.Context, id int64, passwordHash []byte)
 		LastName     string `db:"last_name"`
 		Locale       string `db:"locale"`
 	}
-	err := s.db.GetContext(ctx, &r, claimAttempt, id, passwordHash)
-	if err != nil {
-		err = translate(fmt.Sprintf("claim attempt %d", id), err)
-		if invite.KindOf(err) == invite.KindNotFound {
-			return invite.Delivery{}, fmt.Errorf("postgres: claim attempt %d: %w", id, invite.ErrStale)
+	if err := s.db.SelectContext(ctx, &rows, claimAttempts, pq.Array(ids), pq.ByteaArray(hashes)); err != nil {
+		return nil, translate("claim attempts", err)
+	}
+	out := make(map[int64]invite.Delivery, len(rows))
+	for _, r := range rows {
+		out[r.InvitationID] = invite.Delivery{
+			InvitationID: r.InvitationID, UserID: r.UserID, Channel: invite.Channel(r.Channel),
+			Destination: r.Destination, Attempts: r.Attempts, Login: r.Login,
+			FirstName: r.FirstName, LastName: r.LastName, Locale: r.Locale,
 		}
+	}
+	return out, nil
+}
+
+// ClaimAttempt starts a delivery try of a waiting attempt. It returns
+// invite.ErrStale when the attempt was delivered, failed or superseded.
+func (s *Store) ClaimAttempt(ctx context.Context, id int64, passwordHash []byte) (invite.Delivery, error) {
+	got, err := s.ClaimAttempts(ctx, []invite.Claim{{InvitationID: id, PasswordHash: passwordHash}})
+	if err != nil {
 		return invite.Delivery{}, err
 	}
-	return invite.Delivery{
-		InvitationID: r.InvitationID, UserID: r.UserID, Channel: invite.Channel(r.Channel),
-		Destination: r.Destination, Attempts: r.Attempts, Login: r.Login,
-		FirstName: r.FirstName, LastName: r.LastName, Locale: r.Locale,
-	}, nil
+	d, ok := got[id]
+	if !ok {
+		return invite.Delivery{}, fmt.Errorf("postgres: claim attempt %d: %w", id, invite.ErrStale)
+	}
+	return d, nil
 }
 
 // AwaitBatch waits until no transaction holds the state row of userID: a
@@ -58,17 +79,17 @@ func (s *Store) AwaitBatch(ctx context.Context, userID int64) error {
 	return translate(fmt.Sprintf("await batch of user %d", userID), err)
 }
 
-// markDelivered records that the provider accepted the message. The delivery
+// markDelivered records that the provider accepted the messages. The delivery
 // time is set even on an attempt superseded meanwhile, because its message
 // did go out: its password keeps working until a newer attempt is delivered.
-// The user becomes invited only if this attempt is still theirs.
+// A user becomes invited only if the attempt is still theirs.
 const markDelivered = `
 WITH a AS (
     UPDATE invitations
     SET status = CASE WHEN status = 'waiting' THEN 'sent' ELSE status END,
         delivered_at = coalesce(delivered_at, now()), expires_at = now() + $2 * interval '1 microsecond',
         finished_at = coalesce(finished_at, now()), error_code = NULL, provider_message = NULL, updated_at = now()
-    WHERE id = $1 AND status IN ('waiting', 'sent', 'superseded')
+    WHERE id = ANY($1) AND status IN ('waiting', 'sent', 'superseded')
     RETURNING id, user_id
 )
 UPDATE invite_states s
@@ -79,8 +100,13 @@ WHERE s.user_id = a.user_id AND s.current_invitation_id = a.id`
 // MarkDelivered records a delivered attempt; ttl is how long its temporary
 // password stays valid.
 func (s *Store) MarkDelivered(ctx context.Context, id int64, ttl time.Duration) error {
-	_, err := s.db.ExecContext(ctx, markDelivered, id, ttl.Microseconds())
-	return translate(fmt.Sprintf("mark attempt %d delivered", id), err)
+	return s.MarkDeliveredMany(ctx, []int64{id}, ttl)
+}
+
+// MarkDeliveredMany records several delivered attempts in one statement.
+func (s *Store) MarkDeliveredMany(ctx context.Context, ids []int64, ttl time.Duration) error {
+	_, err := s.db.ExecContext(ctx, markDelivered, pq.Array(ids), ttl.Microseconds())
+	return translate("mark attempts delivered", err)
 }
 
 // markFailed ends a waiting attempt in failure and puts its user in error,

@@ -1,0 +1,84 @@
+package worker
+
+import (
+	"context"
+	"sync"
+)
+
+// batcher runs calls that arrive together as one: each executor takes the
+// first waiting call, adds every call already waiting (up to max), runs them
+// with one run and hands each caller its result. It never waits for more
+// calls to arrive, so a lone call costs what it always did, and batches grow
+// with the load exactly when one statement per call would be the bottleneck:
+// group commit, as databases do it.
+type batcher[In, Out any] struct {
+	calls chan call[In, Out]
+	max   int
+	run   func(ctx context.Context, ins []In) []Out // one result per input, in order
+	wg    sync.WaitGroup
+}
+
+type call[In, Out any] struct {
+	in  In
+	out chan Out
+}
+
+func newBatcher[In, Out any](max, executors int, run func(context.Context, []In) []Out) *batcher[In, Out] {
+	b := &batcher[In, Out]{calls: make(chan call[In, Out]), max: max, run: run}
+	for range executors {
+		b.wg.Go(b.execute)
+	}
+	return b
+}
+
+func (b *batcher[In, Out]) execute() {
+	for first := range b.calls {
+		batch := []call[In, Out]{first}
+	drain:
+		for len(batch) < b.max {
+			select {
+			case c, ok := <-b.calls:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, c)
+			default:
+				break drain
+			}
+		}
+		ins := make([]In, len(batch))
+		for i, c := range batch {
+			ins[i] = c.in
+		}
+		// The statement runs even for callers that gave up meanwhile: their
+		// work (a claim, a delivery record) is safe to finish.
+		outs := b.run(context.Background(), ins)
+		for i, c := range batch {
+			c.out <- outs[i]
+		}
+	}
+}
+
+// do runs in as part of a batch and returns its result.
+func (b *batcher[In, Out]) do(ctx context.Context, in In) (Out, error) {
+	c := call[In, Out]{in: in, out: make(chan Out, 1)}
+	var zero Out
+	select {
+	case b.calls <- c:
+	case <-ctx.Done():
+		return zero, ctx.Err()
+	}
+	select {
+	case out := <-c.out:
+		return out, nil
+	case <-ctx.Done():
+		return zero, ctx.Err()
+	}
+}
+
+// close stops the executors once the calls in progress are answered; no
+// call may start after it.
+func (b *batcher[In, Out]) close() {
+	close(b.calls)
+	b.wg.Wait()
+}

@@ -1,0 +1,141 @@
+package worker
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/inviter/inviter/pkg/invite"
+)
+
+// BatchStore is a Store that can also claim and record several attempts in
+// one statement.
+type BatchStore interface {
+	Store
+	ClaimAttempts(ctx context.Context, claims []invite.Claim) (map[int64]invite.Delivery, error)
+	MarkDeliveredMany(ctx context.Context, ids []int64, ttl time.Duration) error
+}
+
+// GroupCommit is a Store whose claims and delivery records from concurrent
+// handlers share statements. Each try costs two writes, and with one
+// statement (and one commit) per write the database would set the pace of
+// the whole pipeline; shared, it takes a statement per batch. Claims still
+// commit before any message goes out, and a delivery is still recorded
+// before its task is acknowledged.
+type GroupCommit struct {
+	BatchStore
+	claims *batcher[invite.Claim, claimResult]
+	marks  *batcher[markRequest, error]
+}
+
+var _ Store = (*GroupCommit)(nil)
+
+type claimResult struct {
+	d   invite.Delivery
+	err error
+}
+
+type markRequest struct {
+	id  int64
+	ttl time.Duration
+}
+
+// statementTimeout bounds one shared statement.
+const statementTimeout = 30 * time.Second
+
+// NewGroupCommit wraps s; maxBatch bounds the calls one statement serves.
+// Close it after the handlers have stopped.
+func NewGroupCommit(s BatchStore, maxBatch int) *GroupCommit {
+	g := &GroupCommit{BatchStore: s}
+	// Two executors each: one statement runs while the next batch forms.
+	g.claims = newBatcher(maxBatch, 2, g.claimBatch)
+	g.marks = newBatcher(maxBatch, 2, g.markBatch)
+	return g
+}
+
+// ClaimAttempt claims one attempt as part of a batch.
+func (g *GroupCommit) ClaimAttempt(ctx context.Context, id int64, passwordHash []byte) (invite.Delivery, error) {
+	r, err := g.claims.do(ctx, invite.Claim{InvitationID: id, PasswordHash: passwordHash})
+	if err != nil {
+		return invite.Delivery{}, err
+	}
+	return r.d, r.err
+}
+
+// MarkDelivered records one delivery as part of a batch.
+func (g *GroupCommit) MarkDelivered(ctx context.Context, id int64, ttl time.Duration) error {
+	err, cerr := g.marks.do(ctx, markRequest{id: id, ttl: ttl})
+	if cerr != nil {
+		return cerr
+	}
+	return err
+}
+
+// Close stops the batchers.
+func (g *GroupCommit) Close() {
+	g.claims.close()
+	g.marks.close()
+}
+
+// claimBatch claims a batch. An id that comes twice (one task run twice at
+// once) goes to a further statement, because one UPDATE keeps only one of
+// the hashes given for a row, and both passwords must work.
+func (g *GroupCommit) claimBatch(ctx context.Context, claims []invite.Claim) []claimResult {
+	ctx, cancel := context.WithTimeout(ctx, statementTimeout)
+	defer cancel()
+	out := make([]claimResult, len(claims))
+	pending := make([]int, len(claims))
+	for i := range claims {
+		pending[i] = i
+	}
+	for len(pending) > 0 {
+		var round []invite.Claim
+		var idx, later []int
+		seen := make(map[int64]bool, len(pending))
+		for _, i := range pending {
+			if seen[claims[i].InvitationID] {
+				later = append(later, i)
+				continue
+			}
+			seen[claims[i].InvitationID] = true
+			round = append(round, claims[i])
+			idx = append(idx, i)
+		}
+		got, err := g.BatchStore.ClaimAttempts(ctx, round)
+		for _, i := range idx {
+			switch d, ok := got[claims[i].InvitationID]; {
+			case err != nil:
+				out[i].err = err
+			case ok:
+				out[i].d = d
+			default:
+				out[i].err = fmt.Errorf("worker: claim attempt %d: %w", claims[i].InvitationID, invite.ErrStale)
+			}
+		}
+		pending = later
+	}
+	return out
+}
+
+// markBatch records a batch of deliveries, one statement per distinct TTL
+// (in practice one: the worker's INVITE_TTL).
+func (g *GroupCommit) markBatch(ctx context.Context, reqs []markRequest) []error {
+	ctx, cancel := context.WithTimeout(ctx, statementTimeout)
+	defer cancel()
+	byTTL := make(map[time.Duration][]int)
+	for i, r := range reqs {
+		byTTL[r.ttl] = append(byTTL[r.ttl], i)
+	}
+	out := make([]error, len(reqs))
+	for ttl, idx := range byTTL {
+		ids := make([]int64, len(idx))
+		for k, i := range idx {
+			ids[k] = reqs[i].id
+		}
+		err := g.BatchStore.MarkDeliveredMany(ctx, ids, ttl)
+		for _, i := range idx {
+			out[i] = err
+		}
+	}
+	return out
+}
