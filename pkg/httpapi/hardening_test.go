@@ -51,3 +51,14 @@ func TestConcurrentSignIns(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// A wrong method is a JSON 405 that names the allowed ones.
+func TestMethodNotAllowedIsJSON(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	r := e.do(t, "DELETE", "/api/v1/users", "", nil)
+	wantError(t, r, http.StatusMethodNotAllowed, "method_not_allowed", "")
+	if got := r.Header.Get("Allow"); got != "POST, GET" {
+		t.Errorf("Allow = %q, want %q", got, "POST, GET")
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/inviter/inviter/pkg/health"
@@ -79,20 +80,50 @@ func (s *Server) Mux() *http.ServeMux { return s.mux }
 
 func (s *Server) routes() {
 	health.Register(s.mux, s.Checks)
-	s.mux.HandleFunc("POST /api/v1/auth/login", s.handleLogin)
-	s.mux.Handle("POST /api/v1/auth/password", s.authenticated(s.handleChangePassword))
-	s.mux.Handle("POST /api/v1/auth/logout", s.authenticated(s.handleLogout))
+	r := router{s: s, allowed: map[string][]string{}}
+	r.handle("POST", "/api/v1/auth/login", http.HandlerFunc(s.handleLogin))
+	r.handle("POST", "/api/v1/auth/password", s.authenticated(s.handleChangePassword))
+	r.handle("POST", "/api/v1/auth/logout", s.authenticated(s.handleLogout))
 
-	s.mux.Handle("POST /api/v1/users", s.admin(s.handleCreateUser))
-	s.mux.Handle("GET /api/v1/users", s.admin(s.handleListUsers))
-	s.mux.Handle("GET /api/v1/users/{id}", s.admin(s.handleGetUser))
-	s.mux.Handle("POST /api/v1/invitations", s.admin(s.handleInvite))
-	s.mux.Handle("GET /api/v1/settings/auth", s.admin(s.handleGetAuthSettings))
-	s.mux.Handle("PUT /api/v1/settings/auth", s.superAdmin(s.handlePutAuthSettings))
+	r.handle("POST", "/api/v1/users", s.admin(s.handleCreateUser))
+	r.handle("GET", "/api/v1/users", s.admin(s.handleListUsers))
+	r.handle("GET", "/api/v1/users/{id}", s.admin(s.handleGetUser))
+	r.handle("POST", "/api/v1/invitations", s.admin(s.handleInvite))
+	r.handle("GET", "/api/v1/settings/auth", s.admin(s.handleGetAuthSettings))
+	r.handle("PUT", "/api/v1/settings/auth", s.superAdmin(s.handlePutAuthSettings))
 	if s.DevOutbox {
-		s.mux.Handle("GET /api/v1/dev/outbox", s.admin(s.handleOutbox))
+		r.handle("GET", "/api/v1/dev/outbox", s.admin(s.handleOutbox))
 	}
+	r.methodNotAllowed()
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, invite.Errorf(invite.KindNotFound, "not_found", "no such endpoint: %s %s", r.Method, r.URL.Path))
 	})
+}
+
+// router registers routes and remembers each path's methods, so that a
+// wrong method gets a JSON 405 like every other error (the standard mux
+// would answer in plain text).
+type router struct {
+	s       *Server
+	allowed map[string][]string
+	order   []string
+}
+
+func (r *router) handle(method, path string, h http.Handler) {
+	if _, ok := r.allowed[path]; !ok {
+		r.order = append(r.order, path)
+	}
+	r.allowed[path] = append(r.allowed[path], method)
+	r.s.mux.Handle(method+" "+path, h)
+}
+
+func (r *router) methodNotAllowed() {
+	for _, path := range r.order {
+		allow := strings.Join(r.allowed[path], ", ")
+		r.s.mux.HandleFunc(path, func(w http.ResponseWriter, req *http.Request) {
+			w.Header().Set("Allow", allow)
+			writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: errorDetail{
+				Code: "method_not_allowed", Message: req.Method + " is not allowed here; use " + allow}})
+		})
+	}
 }
