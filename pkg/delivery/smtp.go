@@ -110,7 +110,7 @@ func (s *SMTPSender) Send(ctx context.Context, m invite.Message) error {
 	if err != nil || to.Address != m.To {
 		return badMessage(invite.Rejected, "delivery: invitation %d: bad e-mail address %q", m.InvitationID, m.To)
 	}
-	r, err := s.tpl.Render(m)
+	r, err := s.tpl.RenderEmail(m)
 	if err != nil {
 		return failure(invite.Permanent, "", "", err)
 	}
@@ -129,7 +129,7 @@ func (s *SMTPSender) Send(ctx context.Context, m invite.Message) error {
 			slog.String("error", err.Error()))
 		return de
 	}
-	s.log.LogAttrs(ctx, slog.LevelInfo, "e-mail sent", slog.Any("invitation", m),
+	s.log.LogAttrs(ctx, slog.LevelDebug, "e-mail sent", slog.Any("invitation", m),
 		slog.String("message_id", messageID))
 	return nil
 }

@@ -175,40 +175,67 @@ func loadSet(root, override fs.FS, locale string) (*templateSet, error) {
 // message without a login or password is refused: sending it would only
 // confuse the user.
 func (t *Templates) Render(m invite.Message) (Rendered, error) {
-	if m.Login == "" || m.Password == "" {
-		return Rendered{}, fmt.Errorf("delivery: invitation %d has no login or password", m.InvitationID)
+	r, err := t.RenderEmail(m)
+	if err != nil {
+		return Rendered{}, err
 	}
-	set := t.sets[t.locale(m.Locale)]
-	data := templateData{FirstName: m.FirstName, LastName: m.LastName, Login: m.Login,
-		Password: m.Password, LoginURL: m.LoginURL, LoginHost: loginHost(m.LoginURL)}
+	if r.SMS, err = t.RenderSMS(m); err != nil {
+		return Rendered{}, err
+	}
+	return r, nil
+}
+
+// RenderEmail renders the e-mail parts only (Subject, Text, HTML): a sender
+// renders what its channel needs, per message.
+func (t *Templates) RenderEmail(m invite.Message) (Rendered, error) {
+	set, data, err := t.prepare(m)
+	if err != nil {
+		return Rendered{}, err
+	}
 	var r Rendered
 	var buf bytes.Buffer
-	exec := func(execute func() error) (string, error) {
-		buf.Reset()
-		if err := execute(); err != nil {
-			return "", fmt.Errorf("delivery: render invitation %d: %w", m.InvitationID, err)
-		}
-		return buf.String(), nil
-	}
-	var err error
-	if r.Subject, err = exec(func() error { return set.subject.Execute(&buf, data) }); err != nil {
+	if r.Subject, err = execute(&buf, m, func() error { return set.subject.Execute(&buf, data) }); err != nil {
 		return Rendered{}, err
 	}
 	// A subject is one header line: fold whatever the template or the name
 	// brought in (newlines, runs of spaces) into single spaces.
 	r.Subject = strings.Join(strings.Fields(r.Subject), " ")
-	if r.Text, err = exec(func() error { return set.text.Execute(&buf, data) }); err != nil {
+	if r.Text, err = execute(&buf, m, func() error { return set.text.Execute(&buf, data) }); err != nil {
 		return Rendered{}, err
 	}
-	if r.HTML, err = exec(func() error { return set.html.Execute(&buf, data) }); err != nil {
+	if r.HTML, err = execute(&buf, m, func() error { return set.html.Execute(&buf, data) }); err != nil {
 		return Rendered{}, err
 	}
-	if r.SMS, err = exec(func() error { return set.sms.Execute(&buf, data) }); err != nil {
-		return Rendered{}, err
-	}
-	// Every character of an SMS is paid for: drop the file's final newline.
-	r.SMS = strings.TrimSpace(r.SMS)
 	return r, nil
+}
+
+// RenderSMS renders the SMS text only.
+func (t *Templates) RenderSMS(m invite.Message) (string, error) {
+	set, data, err := t.prepare(m)
+	if err != nil {
+		return "", err
+	}
+	var buf bytes.Buffer
+	sms, err := execute(&buf, m, func() error { return set.sms.Execute(&buf, data) })
+	// Every character of an SMS is paid for: drop the file's final newline.
+	return strings.TrimSpace(sms), err
+}
+
+func (t *Templates) prepare(m invite.Message) (*templateSet, templateData, error) {
+	if m.Login == "" || m.Password == "" {
+		return nil, templateData{}, fmt.Errorf("delivery: invitation %d has no login or password", m.InvitationID)
+	}
+	data := templateData{FirstName: m.FirstName, LastName: m.LastName, Login: m.Login,
+		Password: m.Password, LoginURL: m.LoginURL, LoginHost: loginHost(m.LoginURL)}
+	return t.sets[t.locale(m.Locale)], data, nil
+}
+
+func execute(buf *bytes.Buffer, m invite.Message, run func() error) (string, error) {
+	buf.Reset()
+	if err := run(); err != nil {
+		return "", fmt.Errorf("delivery: render invitation %d: %w", m.InvitationID, err)
+	}
+	return buf.String(), nil
 }
 
 // locale picks the template set for a language tag.

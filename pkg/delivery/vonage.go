@@ -70,7 +70,7 @@ func (s *VonageSender) Send(ctx context.Context, m invite.Message) error {
 	if len(s.cfg.APIKey) != vonageKeyLen {
 		return badMessage(invite.Permanent, "delivery: Vonage API key must be %d characters, got %d", vonageKeyLen, len(s.cfg.APIKey))
 	}
-	r, err := s.tpl.Render(m)
+	sms, err := s.tpl.RenderSMS(m)
 	if err != nil {
 		return failure(invite.Permanent, "", "", err)
 	}
@@ -82,19 +82,19 @@ func (s *VonageSender) Send(ctx context.Context, m invite.Message) error {
 	if err := ctx.Err(); err != nil {
 		return failure(invite.Transient, "", "", fmt.Errorf("delivery: vonage: %w", err))
 	}
-	res, errResp, ex, err := s.call(ctx, m.InvitationID, to, r.SMS)
+	res, errResp, ex, err := s.call(ctx, m.InvitationID, to, sms)
 	if de := classifyVonage(res, errResp, ex, err); de != nil {
 		s.log.LogAttrs(ctx, slog.LevelWarn, "SMS not delivered", slog.Any("invitation", m),
 			slog.String("class", de.Class.String()), slog.String("vonage_status", de.ProviderCode),
 			slog.String("error", de.Error()))
 		return de
 	}
-	attrs := []slog.Attr{slog.Any("invitation", m), slog.Int("segments", SMSSegments(r.SMS))}
+	attrs := []slog.Attr{slog.Any("invitation", m), slog.Int("segments", SMSSegments(sms))}
 	if len(res.Messages) > 0 {
 		attrs = append(attrs, slog.String("message_id", res.Messages[0].MessageId),
 			slog.String("price", res.Messages[0].MessagePrice))
 	}
-	s.log.LogAttrs(ctx, slog.LevelInfo, "SMS sent", attrs...)
+	s.log.LogAttrs(ctx, slog.LevelDebug, "SMS sent", attrs...)
 	return nil
 }
 
