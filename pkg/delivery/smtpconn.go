@@ -20,6 +20,8 @@ type smtpConn struct {
 	lastUsed time.Time
 	broken   bool // a cancelled context cut into an exchange: state unknown
 	dirty    bool // the last transaction failed: RSET before the next
+	// pipelining: the server takes MAIL, RCPT and DATA in one write.
+	pipelining bool
 }
 
 // arm sets the deadline for the next command.
@@ -101,11 +103,15 @@ func dialSMTP(ctx context.Context, cfg SMTPConfig, helloName string) (_ *smtpCon
 			return nil, atStep(stepAuth, err)
 		}
 	}
+	c.pipelining, _ = c.client.Extension("PIPELINING")
 	return c, nil
 }
 
 // send runs one mail transaction.
 func (c *smtpConn) send(ctx context.Context, from, to string, msg []byte) error {
+	if c.pipelining {
+		return c.sendPipelined(ctx, from, to, msg)
+	}
 	stop := c.watch(ctx)
 	defer stop()
 	c.arm(ctx)

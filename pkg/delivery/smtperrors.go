@@ -80,6 +80,13 @@ func classifySMTP(err error) *invite.DeliveryError {
 // keepAfter reports whether a connection is still in a known state after
 // err: a well-formed refusal leaves it usable (the next message starts with
 // RSET), a broken stream or a 421 ("closing the channel") does not.
+// isReply reports whether err is the server's reply (a 4xx or 5xx), as
+// opposed to a failure to talk to it at all.
+func isReply(err error) bool {
+	var tpe *textproto.Error
+	return errors.As(err, &tpe)
+}
+
 // closedBeforeSending reports a connection that failed at MAIL FROM with no
 // SMTP reply (the server had closed it): nothing was sent, so sending again
 // on a new connection is safe.
