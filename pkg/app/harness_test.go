@@ -24,7 +24,7 @@ type service struct {
 	API, WorkerHealth string // base URLs
 	SMTP              *testenv.SMTPServer
 	Vonage            *testenv.VonageServer
-	Logs              *syncBuffer
+	Logs              *testenv.LogBuffer
 	DB                *testenv.Database
 	Redis             *testenv.Redis
 	stop              func()
@@ -58,7 +58,7 @@ func startService(t testing.TB, opt options) *service {
 	}
 	getenv := func(k string) string { return env[k] }
 	ctx, cancel := context.WithCancel(context.Background())
-	logs := &syncBuffer{}
+	logs := &testenv.LogBuffer{}
 	apiAddr, workerAddr := make(chan string, 1), make(chan string, 1)
 	programs := 2
 	if opt.NoWorker {
@@ -109,7 +109,7 @@ func startService(t testing.TB, opt options) *service {
 // addrWatcher passes log lines to logs and sends the "addr" of the first
 // line whose msg is want: the programs log the address they bound, which is
 // how a test that asked for port 0 learns it.
-func addrWatcher(logs *syncBuffer, want string, addr chan<- string) io.Writer {
+func addrWatcher(logs *testenv.LogBuffer, want string, addr chan<- string) io.Writer {
 	pr, pw := io.Pipe()
 	go func() {
 		sc := bufio.NewScanner(pr)
@@ -126,24 +126,6 @@ func addrWatcher(logs *syncBuffer, want string, addr chan<- string) io.Writer {
 		}
 	}()
 	return pw
-}
-
-// syncBuffer collects the programs' logs for assertions and failure output.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // call sends a JSON request and decodes a JSON answer into out (if not nil),

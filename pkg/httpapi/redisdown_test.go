@@ -1,36 +1,17 @@
 package httpapi_test
 
 import (
-	"bytes"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/hibiken/asynq"
+	"github.com/inviter/inviter/pkg/testenv"
 )
-
-// syncBuffer is a bytes.Buffer safe for a logger and a test to share.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 func TestInviteWithRedisDown(t *testing.T) {
 	t.Parallel()
-	var logs syncBuffer
+	var logs testenv.LogBuffer
 	e := newEnvWith(t, options{
 		queue: &asynq.RedisClientOpt{Addr: "127.0.0.1:1"}, // nothing listens on port 1
 		log:   slog.New(slog.NewTextHandler(&logs, nil)),

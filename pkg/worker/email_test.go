@@ -62,7 +62,7 @@ func TestEmailDelivered(t *testing.T) {
 	if pws := e.passwords.all(); len(pws) != 1 || pws[0] != password {
 		t.Errorf("the handler made %d passwords; want exactly the one it sent", len(pws))
 	}
-	if e.logs.count("invitation delivered") != 1 {
+	if e.logs.Count("invitation delivered") != 1 {
 		t.Errorf("want one \"invitation delivered\" log line:\n%s", e.logs)
 	}
 	e.assertSecretsKept()
@@ -82,10 +82,10 @@ func TestEmailTransientThenDelivered(t *testing.T) {
 	if a.Attempts != 3 || a.Status != invite.AttemptSent || a.Error != nil || a.ProviderMessage != "" {
 		t.Errorf("attempt: %+v; want sent on the 3rd try, the retries' provider message cleared", a)
 	}
-	if n := e.logs.count("delivery failed; will retry"); n != 2 {
+	if n := e.logs.Count("delivery failed; will retry"); n != 2 {
 		t.Errorf("%d \"will retry\" log lines, want 2:\n%s", n, e.logs)
 	}
-	if n := e.logs.count("try later"); n < 2 {
+	if n := e.logs.Count("try later"); n < 2 {
 		t.Errorf("the provider's 4xx text was logged %d times, want at least 2", n)
 	}
 	msgs := e.smtp.Messages()
@@ -198,7 +198,7 @@ func TestEmailStalledServer(t *testing.T) {
 	if s := e.user(u.ID).InviteStatus; s != invite.StatusWaiting {
 		t.Fatalf("user is %s while the server hangs, want waiting", s)
 	}
-	if e.logs.count("delivery failed; will retry") == 0 {
+	if e.logs.Count("delivery failed; will retry") == 0 {
 		t.Errorf("no retry logged:\n%s", e.logs)
 	}
 	if n := len(e.smtp.Messages()); n != 0 {

@@ -1,14 +1,11 @@
 package worker_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -45,7 +42,7 @@ type env struct {
 	handler   *worker.Handler
 	enqueuer  *tasks.Enqueuer
 	inspector *asynq.Inspector
-	logs      *syncBuffer
+	logs      *testenv.LogBuffer
 	log       *slog.Logger
 	passwords *passwordLog
 }
@@ -79,7 +76,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	e := &env{t: t, logs: &syncBuffer{}, passwords: &passwordLog{}}
+	e := &env{t: t, logs: &testenv.LogBuffer{}, passwords: &passwordLog{}}
 	e.log = slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e.store = postgres.NewStore(testenv.NewDatabase(t).DB)
 	e.redis = testenv.NewRedis(t)
@@ -284,36 +281,6 @@ func eventually(t *testing.T, timeout time.Duration, cond func() bool, format st
 			t.Fatalf("test ended while waiting for "+format, args...)
 		}
 	}
-}
-
-// syncBuffer is a bytes.Buffer that loggers on many goroutines may write
-// while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// count returns how many log lines contain s.
-func (b *syncBuffer) count(s string) int {
-	n := 0
-	for line := range strings.Lines(b.String()) {
-		if strings.Contains(line, s) {
-			n++
-		}
-	}
-	return n
 }
 
 // asynqLogger sends asynq's own log lines to the test's logger, so that the

@@ -97,7 +97,7 @@ func TestSMSThrottledDoesNotCount(t *testing.T) {
 	if a := e.attempt(u.ID, qs[0].InvitationID); a.Attempts != 1 || a.Status != invite.AttemptSent {
 		t.Errorf("attempt %+v, want sent within the first try", a)
 	}
-	if n := e.logs.count("provider rate limit; retrying later"); n != 2 {
+	if n := e.logs.Count("provider rate limit; retrying later"); n != 2 {
 		t.Errorf("%d rate-limit log lines, want 2", n)
 	}
 	login, password := smsCredentials(t, e.vonage.Messages()[0])
