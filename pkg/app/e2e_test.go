@@ -3,6 +3,7 @@ package app_test
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,3 +113,63 @@ func waitStatus(t *testing.T, api, tok string, id int64, want string) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Worker replicas run side by side: three of them share a batch, and every
+// user gets exactly one message whose password works.
+func TestWorkerReplicas(t *testing.T) {
+	t.Parallel()
+	s := startService(t, options{Workers: 3})
+	api := s.API + "/api/v1"
+	tok := adminToken(t, s)
+	const n = 60
+	ids := seedUsers(t, s.DB, n)
+	call(t, "POST", api+"/invitations", tok, map[string]any{"user_ids": ids}, nil, http.StatusAccepted)
+	eventually(t, 30*time.Second, "every user invited", func() bool { return countStatus(t, s.DB, "invited") == n })
+	mails := s.SMTP.WaitMessages(t, n, 10*time.Second)
+	perUser := map[string]int{}
+	for _, m := range mails {
+		perUser[m.To[0]]++
+	}
+	if len(mails) != n || len(perUser) != n {
+		t.Fatalf("%d messages to %d addresses, want one each to %d users", len(mails), len(perUser), n)
+	}
+	login, password := testenv.Credentials(t, testenv.MailText(t, mails[n/2].Data))
+	call(t, "POST", api+"/auth/login", "", map[string]string{"login": login, "password": password}, nil, http.StatusOK)
+	if got := strings.Count(s.Logs.String(), `"msg":"worker health listening"`); got != 3 {
+		t.Errorf("%d workers listening, want 3", got)
+	}
+}
+
+// SIGTERM (a cancelled context for run) lets the task in flight finish: the
+// message being sent when the stop comes is delivered and recorded before
+// the worker returns.
+func TestShutdownFinishesTheTaskInFlight(t *testing.T) {
+	t.Parallel()
+	s := startService(t, options{})
+	api := s.API + "/api/v1"
+	tok := adminToken(t, s)
+	ids := seedUsers(t, s.DB, 1)
+	s.SMTP.Stall(time.Hour) // the send will hang until released
+	call(t, "POST", api+"/invitations", tok, map[string]any{"user_ids": ids}, nil, http.StatusAccepted)
+	eventually(t, 10*time.Second, "the send to start", func() bool { return s.SMTP.Connections() > 0 })
+
+	stopped := make(chan struct{})
+	go func() { s.stop(); close(stopped) }()
+	select {
+	case <-stopped:
+		t.Fatal("the programs stopped while a task was in flight")
+	case <-time.After(300 * time.Millisecond): // they must still be waiting for the send
+	}
+	s.SMTP.Stall(0)
+	select {
+	case <-stopped:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the programs did not stop after the task finished")
+	}
+	if got := countStatus(t, s.DB, "invited"); got != 1 {
+		t.Fatalf("%d users invited after shutdown, want 1: the task in flight was not finished", got)
+	}
+	if n := len(s.SMTP.Messages()); n != 1 {
+		t.Fatalf("%d messages, want 1", n)
+	}
+}

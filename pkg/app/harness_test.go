@@ -36,6 +36,7 @@ const adminPassword = "e2e-admin-password"
 type options struct {
 	Env      map[string]string // overrides of the test environment
 	NoWorker bool              // start the api alone
+	Workers  int               // worker replicas side by side (default 1)
 }
 
 func startService(t testing.TB, opt options) *service {
@@ -59,14 +60,15 @@ func startService(t testing.TB, opt options) *service {
 	getenv := func(k string) string { return env[k] }
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &testenv.LogBuffer{}
-	apiAddr, workerAddr := make(chan string, 1), make(chan string, 1)
-	programs := 2
+	workers := max(opt.Workers, 1)
 	if opt.NoWorker {
-		programs = 1
+		workers = 0
 	}
+	programs := 1 + workers
+	apiAddr, workerAddr := make(chan string, 1), make(chan string, workers)
 	done := make(chan error, programs)
 	go func() { done <- app.API(ctx, nil, getenv, addrWatcher(logs, "api listening", apiAddr), io.Discard) }()
-	if !opt.NoWorker {
+	for range workers {
 		go func() {
 			done <- app.Worker(ctx, nil, getenv, addrWatcher(logs, "worker health listening", workerAddr), io.Discard)
 		}()
@@ -77,7 +79,9 @@ func startService(t testing.TB, opt options) *service {
 		case a := <-apiAddr:
 			s.API = "http://" + a
 		case a := <-workerAddr:
-			s.WorkerHealth = "http://" + a
+			if s.WorkerHealth == "" {
+				s.WorkerHealth = "http://" + a
+			}
 		case err := <-done:
 			cancel()
 			t.Fatalf("a program stopped at start: %v\n%s", err, logs.String())
