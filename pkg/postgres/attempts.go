@@ -10,15 +10,28 @@ import (
 	"github.com/inviter/inviter/pkg/invite"
 )
 
+// Lock order. Statements that change several rows take them in one order,
+// the one a "Send invitation" batch uses: the users' state rows first, then
+// invitations, each in ascending id. Without it, two statements over the
+// same rows in different orders deadlock (40P01) and one of them fails as a
+// whole. Claims lock only invitations, and in id order; deliveries and
+// failures lock the states first (lockStates), then the invitations.
+
 // claimAttempts records one more try of waiting attempts and the hash of
 // the password generated for each, and returns what the messages need. A
 // user must still point at the attempt: a superseded or finished one is
-// stale and is left out of the result.
+// stale and is left out of the result. The rows are locked in id order
+// (the materialized CTE), whatever order the ids come in.
 const claimAttempts = `
+WITH v AS (SELECT * FROM unnest($1::bigint[], $2::bytea[]) AS v(id, hash)),
+locked AS MATERIALIZED (
+    SELECT id FROM invitations WHERE id IN (SELECT id FROM v) AND status = 'waiting'
+    ORDER BY id FOR UPDATE
+)
 UPDATE invitations i
 SET attempts = i.attempts + 1, password_hashes = array_append(i.password_hashes, v.hash), updated_at = now()
-FROM unnest($1::bigint[], $2::bytea[]) AS v(id, hash), invite_states s, users u
-WHERE i.id = v.id AND i.status = 'waiting'
+FROM locked, v, invite_states s, users u
+WHERE i.id = locked.id AND v.id = i.id AND i.status = 'waiting'
   AND s.user_id = i.user_id AND s.current_invitation_id = i.id AND u.id = i.user_id
 RETURNING i.id AS invitation_id, i.user_id, i.channel, i.destination, i.attempts,
           u.login, u.first_name, u.last_name, u.locale`
@@ -105,8 +118,31 @@ func (s *Store) MarkDelivered(ctx context.Context, id int64, ttl time.Duration) 
 
 // MarkDeliveredMany records several delivered attempts in one statement.
 func (s *Store) MarkDeliveredMany(ctx context.Context, ids []int64, ttl time.Duration) error {
-	_, err := s.db.ExecContext(ctx, markDelivered, pq.Array(ids), ttl.Microseconds())
-	return translate("mark attempts delivered", err)
+	return s.afterLockingStates(ctx, "mark attempts delivered", ids, markDelivered, pq.Array(ids), ttl.Microseconds())
+}
+
+// lockStates locks the state rows of the users of some attempts, in user id
+// order (see "Lock order").
+const lockStates = `
+SELECT user_id FROM invite_states
+WHERE user_id IN (SELECT user_id FROM invitations WHERE id = ANY($1))
+ORDER BY user_id FOR UPDATE`
+
+// afterLockingStates runs query in a transaction that first locks the state
+// rows of the users of the attempts ids.
+func (s *Store) afterLockingStates(ctx context.Context, op string, ids []int64, query string, args ...any) error {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return translate(op, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	if _, err := tx.ExecContext(ctx, lockStates, pq.Array(ids)); err != nil {
+		return translate(op, err)
+	}
+	if _, err := tx.ExecContext(ctx, query, args...); err != nil {
+		return translate(op, err)
+	}
+	return translate(op, tx.Commit())
 }
 
 // markFailed ends a waiting attempt in failure and puts its user in error,
@@ -126,8 +162,8 @@ WHERE s.user_id = a.user_id AND s.current_invitation_id = a.id`
 // MarkFailed ends a waiting attempt with reason; providerMessage is what the
 // provider last said. Finished attempts are left as they are.
 func (s *Store) MarkFailed(ctx context.Context, id int64, reason invite.Reason, providerMessage string) error {
-	_, err := s.db.ExecContext(ctx, markFailed, id, reason.Code, nullString(providerMessage), reason.Message)
-	return translate(fmt.Sprintf("mark attempt %d failed", id), err)
+	return s.afterLockingStates(ctx, fmt.Sprintf("mark attempt %d failed", id), []int64{id},
+		markFailed, id, reason.Code, nullString(providerMessage), reason.Message)
 }
 
 // RecordRetry keeps the provider's message of a failed try that will be

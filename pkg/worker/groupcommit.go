@@ -1,8 +1,10 @@
 package worker
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/inviter/inviter/pkg/invite"
@@ -101,6 +103,8 @@ func (g *GroupCommit) claimBatch(ctx context.Context, claims []invite.Claim) []c
 			round = append(round, claims[i])
 			idx = append(idx, i)
 		}
+		// In id order, as the database locks them (see postgres "Lock order").
+		slices.SortFunc(round, func(a, b invite.Claim) int { return cmp.Compare(a.InvitationID, b.InvitationID) })
 		got, err := g.BatchStore.ClaimAttempts(ctx, round)
 		for _, i := range idx {
 			switch d, ok := got[claims[i].InvitationID]; {
