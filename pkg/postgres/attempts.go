@@ -56,7 +56,11 @@ func (s *Store) ClaimAttempts(ctx context.Context, claims []invite.Claim) (map[i
 		LastName     string `db:"last_name"`
 		Locale       string `db:"locale"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, claimAttempts, pq.Array(ids), pq.ByteaArray(hashes)); err != nil {
+	st, err := s.prepared(ctx, claimAttempts)
+	if err != nil {
+		return nil, translate("claim attempts", err)
+	}
+	if err := st.SelectContext(ctx, &rows, pq.Array(ids), pq.ByteaArray(hashes)); err != nil {
 		return nil, translate("claim attempts", err)
 	}
 	out := make(map[int64]invite.Delivery, len(rows))
@@ -131,15 +135,23 @@ ORDER BY user_id FOR UPDATE`
 // afterLockingStates runs query in a transaction that first locks the state
 // rows of the users of the attempts ids.
 func (s *Store) afterLockingStates(ctx context.Context, op string, ids []int64, query string, args ...any) error {
+	lock, err := s.prepared(ctx, lockStates)
+	if err != nil {
+		return translate(op, err)
+	}
+	update, err := s.prepared(ctx, query)
+	if err != nil {
+		return translate(op, err)
+	}
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return translate(op, err)
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
-	if _, err := tx.ExecContext(ctx, lockStates, pq.Array(ids)); err != nil {
+	if _, err := tx.StmtxContext(ctx, lock).ExecContext(ctx, pq.Array(ids)); err != nil {
 		return translate(op, err)
 	}
-	if _, err := tx.ExecContext(ctx, query, args...); err != nil {
+	if _, err := tx.StmtxContext(ctx, update).ExecContext(ctx, args...); err != nil {
 		return translate(op, err)
 	}
 	return translate(op, tx.Commit())

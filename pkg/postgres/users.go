@@ -15,7 +15,8 @@ import (
 
 // Store implements the service's stores on one database handle.
 type Store struct {
-	db *sqlx.DB
+	db   *sqlx.DB
+	prep preparedStatements
 }
 
 // NewStore returns a Store on db.
