@@ -109,20 +109,7 @@ func TestEmailUnknownMailboxNotRetried(t *testing.T) {
 	e.enqueue(qs)
 	e.start()
 
-	got := e.waitStatus(u.ID, invite.StatusError)
-	e.waitArchived(qs[0].InvitationID)
-	if got.InviteError == nil || got.InviteError.Code != invite.ReasonDeliveryRejected ||
-		!strings.Contains(got.InviteError.Message, "No such user here") {
-		t.Errorf("user error %+v, want delivery_rejected quoting the server", got.InviteError)
-	}
-	if got.UserInvited() {
-		t.Error("user marked invited")
-	}
-	a := e.attempt(u.ID, qs[0].InvitationID)
-	if a.Status != invite.AttemptFailed || a.Attempts != 1 || a.Error == nil || a.Error.Code != invite.ReasonDeliveryRejected ||
-		!strings.Contains(a.ProviderMessage, "No such user here") {
-		t.Errorf("attempt %+v, want failed after 1 try with the 550 text", a)
-	}
+	wantFailed(t, e, u, qs[0], invite.ReasonDeliveryRejected, "No such user here", 1)
 	if n := len(e.smtp.Messages()); n != 0 {
 		t.Errorf("%d e-mails delivered: the rejected address was retried", n)
 	}
@@ -138,16 +125,7 @@ func TestEmailRefusedAtDataNotRetried(t *testing.T) {
 	e.enqueue(qs)
 	e.start()
 
-	got := e.waitStatus(u.ID, invite.StatusError)
-	e.waitArchived(qs[0].InvitationID)
-	if got.InviteError == nil || got.InviteError.Code != invite.ReasonDeliveryFailed ||
-		!strings.Contains(got.InviteError.Message, "rejected as spam") {
-		t.Errorf("user error %+v, want delivery_failed quoting the server", got.InviteError)
-	}
-	a := e.attempt(u.ID, qs[0].InvitationID)
-	if a.Status != invite.AttemptFailed || a.Attempts != 1 || !strings.Contains(a.ProviderMessage, "rejected as spam") {
-		t.Errorf("attempt %+v, want failed after 1 try with the 554 text", a)
-	}
+	wantFailed(t, e, u, qs[0], invite.ReasonDeliveryFailed, "rejected as spam", 1)
 	if n := len(e.smtp.Messages()); n != 0 {
 		t.Errorf("%d e-mails delivered: the refused message was retried", n)
 	}
@@ -162,16 +140,7 @@ func TestEmailRetriesExhausted(t *testing.T) {
 	e.enqueue(qs)
 	e.start()
 
-	got := e.waitStatus(u.ID, invite.StatusError)
-	e.waitArchived(qs[0].InvitationID)
-	if got.InviteError == nil || got.InviteError.Code != invite.ReasonDeliveryFailed ||
-		!strings.Contains(got.InviteError.Message, "Greylisted, try later") {
-		t.Errorf("user error %+v, want delivery_failed with the provider's last message", got.InviteError)
-	}
-	a := e.attempt(u.ID, qs[0].InvitationID)
-	if a.Status != invite.AttemptFailed || a.Attempts != 3 || !strings.Contains(a.ProviderMessage, "Greylisted, try later") {
-		t.Errorf("attempt %+v, want failed after 1 try and 2 retries with the 451 text", a)
-	}
+	wantFailed(t, e, u, qs[0], invite.ReasonDeliveryFailed, "Greylisted, try later", 3)
 	if n := len(e.passwords.all()); n != 3 {
 		t.Errorf("%d passwords made, want one per try (3)", n)
 	}
@@ -214,5 +183,25 @@ func TestEmailStalledServer(t *testing.T) {
 	login, password := mailCredentials(t, msgs[0])
 	if !e.loginWorks(login, password) {
 		t.Error("the password in the e-mail does not log in")
+	}
+}
+
+// wantFailed waits for the user's attempt to end in failure (its task
+// archived, not retried) and checks the reason code, the provider's text on
+// the user and in the history, and the number of tries.
+func wantFailed(t *testing.T, e *env, u invite.User, q invite.Queued, code, text string, tries int) {
+	t.Helper()
+	got := e.waitStatus(u.ID, invite.StatusError)
+	e.waitArchived(q.InvitationID)
+	if got.InviteError == nil || got.InviteError.Code != code || !strings.Contains(got.InviteError.Message, text) {
+		t.Errorf("user error %+v, want %s quoting %q", got.InviteError, code, text)
+	}
+	if got.UserInvited() {
+		t.Error("user marked invited")
+	}
+	a := e.attempt(u.ID, q.InvitationID)
+	if a.Status != invite.AttemptFailed || a.Attempts != tries || a.Error == nil || a.Error.Code != code ||
+		!strings.Contains(a.ProviderMessage, text) {
+		t.Errorf("attempt %+v, want failed after %d tries with %s and %q", a, tries, code, text)
 	}
 }
