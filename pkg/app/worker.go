@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
@@ -154,7 +153,7 @@ type outboxStore struct{ store *postgres.Store }
 
 func (o outboxStore) SaveOutboxMessage(ctx context.Context, m delivery.OutboxMessage) error {
 	return o.store.SaveOutboxMessage(ctx, invite.OutboxMessage{
-		InvitationID: sql.NullInt64{Int64: m.InvitationID, Valid: m.InvitationID > 0}, Channel: string(m.Channel), Recipient: m.Recipient,
+		InvitationID: &m.InvitationID, Channel: string(m.Channel), Recipient: m.Recipient,
 		Subject: m.Subject, Body: m.Body, Raw: m.Raw,
 	})
 }

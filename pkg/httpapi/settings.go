@@ -62,11 +62,8 @@ func (s *Server) handleOutbox(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]outboxJSON, len(msgs))
 	for i, m := range msgs {
-		out[i] = outboxJSON{ID: m.ID, Channel: m.Channel, Recipient: m.Recipient, Subject: m.Subject, Body: m.Body, CreatedAt: m.CreatedAt}
-		if m.InvitationID.Valid {
-			id := m.InvitationID.Int64
-			out[i].InvitationID = &id
-		}
+		out[i] = outboxJSON{ID: m.ID, InvitationID: m.InvitationID, Channel: m.Channel, Recipient: m.Recipient,
+			Subject: m.Subject, Body: m.Body, CreatedAt: m.CreatedAt}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": out})
 }

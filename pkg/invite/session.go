@@ -1,9 +1,6 @@
 package invite
 
-import (
-	"database/sql"
-	"time"
-)
+import "time"
 
 // Session is an authenticated API session.
 type Session struct {
@@ -26,12 +23,12 @@ type LoginCandidate struct {
 
 // OutboxMessage is a message kept in the development outbox.
 type OutboxMessage struct {
-	ID           int64         `db:"id"`
-	InvitationID sql.NullInt64 `db:"invitation_id"`
-	Channel      string        `db:"channel"`
-	Recipient    string        `db:"recipient"`
-	Subject      string        `db:"subject"`
-	Body         string        `db:"body"`
-	Raw          []byte        `db:"raw"`
-	CreatedAt    time.Time     `db:"created_at"`
+	ID           int64     `db:"id"`
+	InvitationID *int64    `db:"invitation_id"`
+	Channel      string    `db:"channel"`
+	Recipient    string    `db:"recipient"`
+	Subject      string    `db:"subject"`
+	Body         string    `db:"body"`
+	Raw          []byte    `db:"raw"`
+	CreatedAt    time.Time `db:"created_at"`
 }

@@ -1,7 +1,5 @@
 package invite
 
-import "fmt"
-
 // Status is a user's invitation status, as the admin sees it in the user
 // table. The four values are those of the product's help page.
 type Status string
@@ -84,6 +82,3 @@ func (r Role) IsAdmin() bool { return r == RoleAdmin || r == RoleSuperAdmin }
 
 func (s Status) String() string  { return string(s) }
 func (c Channel) String() string { return string(c) }
-
-// GoString keeps %#v readable in test failures.
-func (s Status) GoString() string { return fmt.Sprintf("invite.Status(%q)", string(s)) }

@@ -22,9 +22,6 @@ type Store struct {
 // NewStore returns a Store on db.
 func NewStore(db *sqlx.DB) *Store { return &Store{db: db} }
 
-// Ping reports whether the database answers, for readiness probes.
-func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
-
 // userRow is a users row as the API shows it.
 type userRow struct {
 	ID               int64          `db:"id"`
