@@ -173,3 +173,44 @@ func TestShutdownFinishesTheTaskInFlight(t *testing.T) {
 		t.Fatalf("%d messages, want 1", n)
 	}
 }
+
+// With no SMTP server and no Vonage account configured (make run), both
+// channels go to the development outbox in PostgreSQL, an admin reads it
+// over the API, and the credentials in it work.
+func TestDevelopmentOutbox(t *testing.T) {
+	t.Parallel()
+	s := startService(t, options{Env: map[string]string{"SMTP_HOST": "", "VONAGE_API_KEY": "", "VONAGE_API_SECRET": ""}})
+	api := s.API + "/api/v1"
+	tok := adminToken(t, s)
+	var mail, phone user
+	call(t, "POST", api+"/users", tok, map[string]string{"first_name": "Dev", "last_name": "Mail", "email": "dev@example.com"}, &mail, http.StatusCreated)
+	call(t, "POST", api+"/users", tok, map[string]string{"login": "devsms", "first_name": "Dev", "last_name": "Sms", "phone": "+44 20 7946 0958"}, &phone, http.StatusCreated)
+	call(t, "POST", api+"/invitations", tok, map[string]any{"user_ids": []int64{mail.ID, phone.ID}}, nil, http.StatusAccepted)
+	waitStatus(t, api, tok, mail.ID, "invited")
+	waitStatus(t, api, tok, phone.ID, "invited")
+
+	var outbox struct {
+		Items []struct {
+			Channel, Recipient, Subject, Body string
+		}
+	}
+	call(t, "GET", api+"/dev/outbox", tok, nil, &outbox, http.StatusOK)
+	if len(outbox.Items) != 2 {
+		t.Fatalf("outbox holds %d messages, want 2: %+v", len(outbox.Items), outbox.Items)
+	}
+	for _, m := range outbox.Items {
+		login, password := testenv.Credentials(t, m.Body)
+		switch {
+		case m.Channel == "email" && (m.Recipient != "dev@example.com" || m.Subject == "" || login != mail.Login),
+			m.Channel == "sms" && (m.Recipient != "+442079460958" || login != "devsms"):
+			t.Errorf("outbox message %+v", m)
+		}
+		call(t, "POST", api+"/auth/login", "", map[string]string{"login": login, "password": password}, nil, http.StatusOK)
+	}
+	if len(s.SMTP.Messages()) != 0 || len(s.Vonage.Messages()) != 0 {
+		t.Error("a message reached a provider although none is configured")
+	}
+	if !strings.Contains(s.Logs.String(), "DEVELOPMENT OUTBOX") {
+		t.Error("the programs did not warn that messages go to the development outbox")
+	}
+}
