@@ -68,7 +68,7 @@ func Worker(ctx context.Context, args []string, getenv func(string) string, stdo
 
 	// Claims and delivery records of concurrent tasks share statements;
 	// closed (deferred first, so run last) after the asynq server stops.
-	group := worker.NewGroupCommit(store, groupCommitBatch)
+	group := worker.NewGroupCommit(store, groupCommitBatch, 1)
 	defer group.Close()
 	handler := worker.NewHandler(group, sender, hasher, auth.NewTemporaryPassword, worker.HandlerConfig{
 		InviteTTL: cfg.InviteTTL, LoginURL: cfg.AppURL, DefaultLocale: cfg.DefaultLocale,

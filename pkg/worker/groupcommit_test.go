@@ -141,7 +141,7 @@ func TestGroupCommitConcurrentClaimsAndDeliveries(t *testing.T) {
 	store := postgres.NewStore(testenv.NewDatabase(t).DB)
 	log := &statementLog{Store: store}
 	users := groupUsers(t, store, 30)
-	g := worker.NewGroupCommit(log, 100)
+	g := worker.NewGroupCommit(log, 100, 2)
 
 	type result struct {
 		d   invite.Delivery
@@ -268,7 +268,7 @@ func newHeldCommit(t *testing.T, store *postgres.Store, hold1, hold2 int64) *hel
 			<-ch
 		}
 	}}
-	h.g = worker.NewGroupCommit(h.log, 100)
+	h.g = worker.NewGroupCommit(h.log, 100, 2) // two statements can be in flight at once
 	t.Cleanup(func() { // let a test that failed half way end
 		for id, ch := range h.release {
 			if !h.released[id] {
