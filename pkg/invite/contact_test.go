@@ -1,6 +1,9 @@
 package invite
 
-import "testing"
+import (
+	"errors"
+	"testing"
+)
 
 func TestNormalizePhone(t *testing.T) {
 	t.Parallel()
@@ -149,4 +152,17 @@ func code(r *Reason) string {
 		return ""
 	}
 	return r.Code
+}
+
+// Sentinels are shared: deriving an error from one must not change it.
+func TestErrorDerivationLeavesSentinelsAlone(t *testing.T) {
+	t.Parallel()
+	cause := Errorf(KindUnavailable, "x", "cause")
+	got := ErrNotFound.WithField("id").Wrap(cause)
+	if ErrNotFound.Field != "" || ErrNotFound.Err != nil {
+		t.Fatalf("ErrNotFound changed to %+v", ErrNotFound)
+	}
+	if got.Field != "id" || got.Err != cause || !errors.Is(got, ErrNotFound) {
+		t.Errorf("derived error %+v", got)
+	}
 }

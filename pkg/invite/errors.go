@@ -36,11 +36,12 @@ func Errorf(kind Kind, code, format string, args ...any) *Error {
 	return &Error{Kind: kind, Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// WithField names the input field the error is about.
-func (e *Error) WithField(f string) *Error { e.Field = f; return e }
+// WithField returns a copy of e that names the input field it is about.
+// Copies, so that a shared sentinel is never changed by a caller.
+func (e *Error) WithField(f string) *Error { c := *e; c.Field = f; return &c }
 
-// Wrap records the underlying cause.
-func (e *Error) Wrap(err error) *Error { e.Err = err; return e }
+// Wrap returns a copy of e that records the underlying cause.
+func (e *Error) Wrap(err error) *Error { c := *e; c.Err = err; return &c }
 
 func (e *Error) Error() string {
 	if e.Err != nil {
