@@ -27,18 +27,18 @@ func (c Config) LogValue() slog.Value {
 		slog.String("admin_password", mask(c.AdminPassword)),
 		slog.Any("smtp", c.SMTP),
 		slog.Any("vonage", c.Vonage),
-		slog.Duration("retry_base_delay", c.RetryBaseDelay),
+		slog.String("retry_base_delay", c.RetryBaseDelay.String()),
 		slog.Int("max_retries", c.MaxRetries),
-		slog.Duration("invite_ttl", c.InviteTTL),
+		slog.String("invite_ttl", c.InviteTTL.String()),
 		slog.String("default_locale", c.DefaultLocale),
 		slog.Int("worker_concurrency", c.WorkerConcurrency),
 		slog.Int("enqueue_concurrency", c.EnqueueConcurrency),
-		slog.Duration("reconcile_interval", c.ReconcileInterval),
-		slog.Duration("reconcile_grace", c.ReconcileGrace),
+		slog.String("reconcile_interval", c.ReconcileInterval.String()),
+		slog.String("reconcile_grace", c.ReconcileGrace.String()),
 		slog.String("secret_key", mask(string(c.SecretKey))),
 		slog.String("templates_dir", c.TemplatesDir),
 		slog.String("log_level", c.LogLevel.String()),
-		slog.Duration("shutdown_timeout", c.ShutdownTimeout),
+		slog.String("shutdown_timeout", c.ShutdownTimeout.String()),
 	)
 }
 
@@ -51,7 +51,7 @@ func (s SMTP) LogValue() slog.Value {
 		slog.String("password", mask(s.Password)),
 		slog.String("from", s.From),
 		slog.Int("pool_size", s.PoolSize),
-		slog.Duration("timeout", s.Timeout),
+		slog.String("timeout", s.Timeout.String()),
 		slog.Bool("insecure_skip_verify", s.InsecureSkipVerify),
 	)
 }

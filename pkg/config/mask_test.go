@@ -72,3 +72,19 @@ func TestConfigShowsUnsetSecrets(t *testing.T) {
 		t.Errorf("unset secrets should print empty:\n%s", s)
 	}
 }
+
+// Durations read as people write them, not as nanoseconds.
+func TestConfigLogsReadableDurations(t *testing.T) {
+	t.Parallel()
+	c, err := Load(env(map[string]string{"INVITE_TTL": "48h", "SMTP_HOST": "smtp.example.com", "SMTP_TIMEOUT": "15s"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("starting", "config", c)
+	for _, want := range []string{`"invite_ttl":"48h0m0s"`, `"timeout":"15s"`, `"retry_base_delay":"10s"`} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("log %s lacks %s", buf.String(), want)
+		}
+	}
+}
