@@ -269,7 +269,7 @@ func newHeldCommit(t *testing.T, store *postgres.Store, hold1, hold2 int64) *hel
 		}
 	}}
 	h.g = worker.NewGroupCommit(h.log, 100, 2) // two statements can be in flight at once
-	t.Cleanup(func() { // let a test that failed half way end
+	t.Cleanup(func() {                         // let a test that failed half way end
 		for id, ch := range h.release {
 			if !h.released[id] {
 				close(ch)
