@@ -16,6 +16,7 @@ type Selection struct {
 // Candidate is a selected user, locked for the duration of a batch.
 type Candidate struct {
 	UserID  int64
+	Role    Role
 	Contact Contact
 	// Waiting is the route of the user's current attempt when that attempt is
 	// still waiting; nil otherwise.
@@ -33,7 +34,14 @@ type Decision struct {
 // waiting for the very same route keeps their attempt, so a double click or a
 // repeated request sends nothing twice; a changed route (new contact data, a
 // new setting) supersedes the waiting attempt.
+//
+// Administrators are not invited: a temporary password for an admin account
+// would let another admin, who sees the development outbox or the user's
+// mail, take that account over.
 func Decide(m VerificationMethod, c Candidate) Decision {
+	if c.Role.IsAdmin() {
+		return Decision{Reason: NewReason(ReasonAdminAccount, "")}
+	}
 	route, reason := ChooseRoute(m, c.Contact)
 	if reason != nil {
 		return Decision{Reason: reason}

@@ -10,6 +10,7 @@ const (
 	ReasonPhoneWithoutCountry = "phone_without_country_code"
 	ReasonDeliveryRejected    = "delivery_rejected"
 	ReasonDeliveryFailed      = "delivery_failed"
+	ReasonAdminAccount        = "admin_account"
 )
 
 // Reason is why an invitation was not delivered: a code and a message an
@@ -27,6 +28,7 @@ var reasonMessages = map[string]string{
 	ReasonPhoneWithoutCountry: "The phone number has no country code: write it in international format, e.g. 79051111111 rather than 9051111111.",
 	ReasonDeliveryRejected:    "The mail server or SMS provider refused the address as non-existent or invalid.",
 	ReasonDeliveryFailed:      "The invitation could not be delivered.",
+	ReasonAdminAccount:        "Administrators are not invited: they sign in with the password they chose.",
 }
 
 // NewReason builds a Reason with the standard message for code, followed by

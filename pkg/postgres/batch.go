@@ -18,13 +18,14 @@ type candidateRow struct {
 	ID          int64          `db:"id"`
 	Email       sql.NullString `db:"email"`
 	Phone       sql.NullString `db:"phone"`
+	Role        string         `db:"role"`
 	WaitingID   sql.NullInt64  `db:"waiting_id"`
 	WaitingChan sql.NullString `db:"waiting_channel"`
 	WaitingDest sql.NullString `db:"waiting_destination"`
 }
 
 const selectCandidates = `
-SELECT u.id, u.email, u.phone,
+SELECT u.id, u.email, u.phone, u.role,
        i.id AS waiting_id, i.channel AS waiting_channel, i.destination AS waiting_destination
 FROM users u
 JOIN invite_states s ON s.user_id = u.id
@@ -94,7 +95,8 @@ func (s *Store) CreateInvitations(ctx context.Context, sel invite.Selection, req
 	)
 	insIndex := make([]int, 0, len(cands)) // outcome index of each new attempt
 	for _, c := range cands {
-		cand := invite.Candidate{UserID: c.ID, Contact: invite.Contact{Email: c.Email.String, Phone: c.Phone.String}}
+		cand := invite.Candidate{UserID: c.ID, Role: invite.Role(c.Role),
+			Contact: invite.Contact{Email: c.Email.String, Phone: c.Phone.String}}
 		if c.WaitingID.Valid {
 			cand.Waiting = &invite.Route{Channel: invite.Channel(c.WaitingChan.String), Destination: c.WaitingDest.String}
 		}
@@ -167,10 +169,23 @@ func lockCandidates(ctx context.Context, tx *sqlx.Tx, sel invite.Selection) ([]c
 		args = append(args, pq.Array(sel.UserIDs))
 		where = append(where, fmt.Sprintf("u.id = ANY($%d)", len(args)))
 	}
-	var rows []candidateRow
-	q := selectCandidates + whereSQL(where) + ` ORDER BY u.id FOR UPDATE OF s`
-	if err := tx.SelectContext(ctx, &rows, q, args...); err != nil {
+	var ids []int64
+	q := `SELECT s.user_id FROM users u JOIN invite_states s ON s.user_id = u.id` + whereSQL(where) +
+		` ORDER BY u.id FOR UPDATE OF s`
+	if err := tx.SelectContext(ctx, &ids, q, args...); err != nil {
 		return nil, translate("lock selected users", err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	// Read in a statement of its own, after the locks are held: a locking
+	// SELECT that waited for another batch re-checks the rows it locks but
+	// not the attempts it joins, so it would miss the attempt that batch
+	// just made waiting, and send a second message. A new statement sees
+	// everything committed before the locks were granted.
+	var rows []candidateRow
+	if err := tx.SelectContext(ctx, &rows, selectCandidates+` WHERE u.id = ANY($1) ORDER BY u.id`, pq.Array(ids)); err != nil {
+		return nil, translate("read selected users", err)
 	}
 	return rows, nil
 }

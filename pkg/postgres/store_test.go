@@ -370,3 +370,58 @@ func TestClaimWaitsForBatchCommit(t *testing.T) {
 		}
 	}
 }
+
+// Two batches over the same user at once (a double click): the second waits
+// for the first's locks and then keeps the attempt the first created,
+// rather than missing it and sending a second message.
+func TestConcurrentBatchesKeepOneAttempt(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, db := newStore(t)
+	u := mustCreate(t, s, invite.NewUser{FirstName: "Ivan", LastName: "P", Email: "ivan@example.com"})
+	sel := invite.Selection{UserIDs: []int64{u.ID}}
+	holding, release := make(chan struct{}), make(chan struct{})
+	type result struct {
+		out []invite.Outcome
+		err error
+	}
+	first, second := make(chan result, 1), make(chan result, 1)
+	go func() {
+		out, err := s.CreateInvitations(ctx, sel, 0, decideWith(invite.MethodEmailOrPhone), func([]invite.Queued) {
+			close(holding)
+			<-release // keep the batch's transaction, and its locks, open
+		})
+		first <- result{out, err}
+	}()
+	<-holding
+	go func() {
+		out, err := s.CreateInvitations(ctx, sel, 0, decideWith(invite.MethodEmailOrPhone), nil)
+		second <- result{out, err}
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var waiting int
+		if err := db.DB.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
+			t.Fatal(err)
+		}
+		if waiting > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the second batch never waited for the first's locks")
+		}
+		time.Sleep(10 * time.Millisecond) // poll interval
+	}
+	close(release)
+	r1, r2 := <-first, <-second
+	if r1.err != nil || r2.err != nil {
+		t.Fatalf("batches: %v, %v", r1.err, r2.err)
+	}
+	if r2.out[0].InvitationID != r1.out[0].InvitationID || r2.out[0].Status != invite.StatusWaiting {
+		t.Errorf("second batch %+v, want it to keep the first's attempt %d", r2.out[0], r1.out[0].InvitationID)
+	}
+	if hist, _ := s.Invitations(ctx, u.ID); len(hist) != 1 {
+		t.Errorf("history holds %d attempts, want 1: %+v", len(hist), hist)
+	}
+}
