@@ -1,12 +1,16 @@
 package app_test
 
 import (
+	"context"
+	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/inviter/inviter/pkg/app"
 	"github.com/inviter/inviter/pkg/testenv"
 )
 
@@ -212,5 +216,31 @@ func TestDevelopmentOutbox(t *testing.T) {
 	}
 	if !strings.Contains(s.Logs.String(), "DEVELOPMENT OUTBOX") {
 		t.Error("the programs did not warn that messages go to the development outbox")
+	}
+}
+
+// A worker whose health port is taken stops with an error instead of
+// running on without its probes.
+func TestWorkerStopsWhenItsHealthPortIsTaken(t *testing.T) {
+	t.Parallel()
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	db := testenv.NewDatabase(t)
+	rd := testenv.NewRedis(t)
+	env := map[string]string{"DATABASE_URL": db.URL, "REDIS_URL": rd.URL, "WORKER_HTTP_ADDR": taken.Addr().String()}
+	done := make(chan error, 1)
+	go func() {
+		done <- app.Worker(context.Background(), nil, func(k string) string { return env[k] }, io.Discard, io.Discard)
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "listen") {
+			t.Fatalf("worker returned %v, want a listen error", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the worker kept running without its health server")
 	}
 }

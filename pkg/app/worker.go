@@ -104,12 +104,17 @@ func Worker(ctx context.Context, args []string, getenv func(string) string, stdo
 	rec := worker.NewReconciler(store, enq, worker.ReconcilerConfig{
 		Interval: cfg.ReconcileInterval, Grace: cfg.ReconcileGrace,
 	}, log)
+	// The reconciler stops with the program, or when the health server
+	// fails (a port in use): a worker without its probes must not linger.
+	recCtx, stopRec := context.WithCancel(ctx)
+	defer stopRec()
 	recDone := make(chan error, 1)
-	go func() { recDone <- rec.Run(ctx) }()
+	go func() { recDone <- rec.Run(recCtx) }()
 
 	hmux := http.NewServeMux()
 	health.Register(hmux, map[string]health.Check{"postgres": PingDB(db), "redis": PingRedis(rc)})
 	err = Serve(ctx, cfg.WorkerHTTPAddr, hmux, cfg.ShutdownTimeout, log, "worker health")
+	stopRec()
 	<-recDone
 	log.Info("stopping: waiting for tasks in flight", "timeout", cfg.ShutdownTimeout)
 	return err

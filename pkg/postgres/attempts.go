@@ -96,17 +96,19 @@ func (s *Store) AwaitBatch(ctx context.Context, userID int64) error {
 	return translate(fmt.Sprintf("await batch of user %d", userID), err)
 }
 
-// markDelivered records that the provider accepted the messages. The delivery
+// markDelivered records that the provider accepted the messages. A failed
+// attempt counts too: a delivery proves its message went out (the
+// reconciler may have given up on it while a worker was still sending). The delivery
 // time is set even on an attempt superseded meanwhile, because its message
 // did go out: its password keeps working until a newer attempt is delivered.
 // A user becomes invited only if the attempt is still theirs.
 const markDelivered = `
 WITH a AS (
     UPDATE invitations
-    SET status = CASE WHEN status = 'waiting' THEN 'sent' ELSE status END,
+    SET status = CASE WHEN status IN ('waiting', 'failed') THEN 'sent' ELSE status END,
         delivered_at = coalesce(delivered_at, now()), expires_at = now() + $2 * interval '1 microsecond',
         finished_at = coalesce(finished_at, now()), error_code = NULL, provider_message = NULL, updated_at = now()
-    WHERE id = ANY($1) AND status IN ('waiting', 'sent', 'superseded')
+    WHERE id = ANY($1) AND status IN ('waiting', 'sent', 'superseded', 'failed')
     RETURNING id, user_id
 )
 UPDATE invite_states s

@@ -425,3 +425,31 @@ func TestConcurrentBatchesKeepOneAttempt(t *testing.T) {
 		t.Errorf("history holds %d attempts, want 1: %+v", len(hist), hist)
 	}
 }
+
+// A delivery proves the message went out, even for an attempt already given
+// up on (the reconciler failed it while a worker was still sending): the
+// attempt becomes sent, the user invited, and the password works.
+func TestDeliveryOfAFailedAttempt(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, _ := newStore(t)
+	u := mustCreate(t, s, invite.NewUser{FirstName: "Ivan", LastName: "P", Email: "ivan@example.com"})
+	out, _ := s.CreateInvitations(ctx, invite.Selection{UserIDs: []int64{u.ID}}, 0, decideWith(invite.MethodEmailOrPhone), nil)
+	id := out[0].InvitationID
+	if _, err := s.ClaimAttempt(ctx, id, []byte("hash")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkFailed(ctx, id, *invite.NewReason(invite.ReasonDeliveryFailed, "gave up"), "gave up"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkDelivered(ctx, id, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.User(ctx, u.ID)
+	if got.InviteStatus != invite.StatusInvited || got.InviteError != nil {
+		t.Errorf("user %+v, want invited without an error", got)
+	}
+	if c, _ := s.LoginCandidate(ctx, u.Login); c.InvitationID != id || len(c.PasswordHashes) != 1 {
+		t.Errorf("login candidate %+v, want the delivered attempt's password", c)
+	}
+}

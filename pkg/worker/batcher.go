@@ -2,6 +2,7 @@ package worker
 
 import (
 	"context"
+	"errors"
 	"sync"
 )
 
@@ -13,6 +14,7 @@ import (
 // group commit, as databases do it.
 type batcher[In, Out any] struct {
 	calls chan call[In, Out]
+	done  chan struct{} // closed by close: no call starts after it
 	max   int
 	run   func(ctx context.Context, ins []In) []Out // one result per input, in order
 	wg    sync.WaitGroup
@@ -24,7 +26,7 @@ type call[In, Out any] struct {
 }
 
 func newBatcher[In, Out any](max, executors int, run func(context.Context, []In) []Out) *batcher[In, Out] {
-	b := &batcher[In, Out]{calls: make(chan call[In, Out]), max: max, run: run}
+	b := &batcher[In, Out]{calls: make(chan call[In, Out]), done: make(chan struct{}), max: max, run: run}
 	for range executors {
 		b.wg.Go(b.execute)
 	}
@@ -32,15 +34,18 @@ func newBatcher[In, Out any](max, executors int, run func(context.Context, []In)
 }
 
 func (b *batcher[In, Out]) execute() {
-	for first := range b.calls {
+	for {
+		var first call[In, Out]
+		select {
+		case first = <-b.calls:
+		case <-b.done:
+			return
+		}
 		batch := []call[In, Out]{first}
 	drain:
 		for len(batch) < b.max {
 			select {
-			case c, ok := <-b.calls:
-				if !ok {
-					break drain
-				}
+			case c := <-b.calls:
 				batch = append(batch, c)
 			default:
 				break drain
@@ -67,6 +72,8 @@ func (b *batcher[In, Out]) do(ctx context.Context, in In) (Out, error) {
 	case b.calls <- c:
 	case <-ctx.Done():
 		return zero, ctx.Err()
+	case <-b.done:
+		return zero, errBatcherClosed
 	}
 	select {
 	case out := <-c.out:
@@ -76,9 +83,14 @@ func (b *batcher[In, Out]) do(ctx context.Context, in In) (Out, error) {
 	}
 }
 
-// close stops the executors once the calls in progress are answered; no
-// call may start after it.
+// errBatcherClosed answers a call made after close (a handler that outlived
+// the server's shutdown timeout): an error, where a send on a closed
+// channel would crash the process.
+var errBatcherClosed = errors.New("worker: shutting down")
+
+// close stops the executors once the calls in progress are answered; a
+// call made after it fails with errBatcherClosed.
 func (b *batcher[In, Out]) close() {
-	close(b.calls)
+	close(b.done)
 	b.wg.Wait()
 }

@@ -67,7 +67,7 @@ func (s *failDelivered) MarkDelivered(ctx context.Context, id int64, ttl time.Du
 func TestDuplicateTaskAfterUnrecordedDelivery(t *testing.T) {
 	t.Parallel()
 	faulty := &failDelivered{}
-	faulty.failures.Store(1)
+	faulty.failures.Store(4) // every record of the try fails: the first and the handler's 3 retries
 	e := newEnv(t, withStore(func(s *postgres.Store) worker.Store { faulty.Store = s; return faulty }))
 	u := e.newUser(invite.NewUser{FirstName: "Ivan", LastName: "Crash", Email: "crash@example.com"})
 	q := e.invite(invite.MethodEmailOrPhone, u)[0]

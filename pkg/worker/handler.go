@@ -111,7 +111,7 @@ func (h *Handler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if err := h.send(ctx, msg); err != nil {
 		return h.failed(ctx, d, err)
 	}
-	if err := h.store.MarkDelivered(ctx, d.InvitationID, h.cfg.InviteTTL); err != nil {
+	if err := h.recordDelivery(ctx, d.InvitationID); err != nil {
 		// The message went out; a retry sends another whose password works
 		// too. Better a second message than a user stuck waiting.
 		return fmt.Errorf("worker: record delivery of attempt %d: %w", d.InvitationID, err)
@@ -158,4 +158,27 @@ func (h *Handler) send(ctx context.Context, msg invite.Message) error {
 		case <-t.C:
 		}
 	}
+}
+
+// recordPauses are the waits between tries of recording a delivery: a
+// database hiccup must not leave a sent message unrecorded, since a later
+// try could then fail the attempt while the user holds a working message.
+var recordPauses = [...]time.Duration{50 * time.Millisecond, 200 * time.Millisecond, time.Second}
+
+func (h *Handler) recordDelivery(ctx context.Context, id int64) error {
+	err := h.store.MarkDelivered(ctx, id, h.cfg.InviteTTL)
+	for _, pause := range recordPauses {
+		if err == nil || ctx.Err() != nil {
+			break
+		}
+		h.log.WarnContext(ctx, "could not record a delivery; trying again", "invitation_id", id, "err", err)
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+		case <-t.C:
+			err = h.store.MarkDelivered(ctx, id, h.cfg.InviteTTL)
+		}
+	}
+	return err
 }

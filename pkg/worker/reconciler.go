@@ -2,6 +2,7 @@ package worker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -77,19 +78,23 @@ func (r *Reconciler) Run(ctx context.Context) error {
 func (r *Reconciler) ReconcileOnce(ctx context.Context) (int, error) {
 	total := 0
 	var after int64
+	var errs []error
 	for {
 		stale, err := r.store.StaleAttempts(ctx, r.cfg.Grace, after, r.cfg.BatchSize)
 		if err != nil {
 			return total, fmt.Errorf("worker: reconcile: %w", err)
 		}
 		if len(stale) == 0 {
-			return total, nil
+			return total, errors.Join(errs...)
 		}
 		var requeued, present []int64
 		for _, a := range stale {
 			added, err := r.reconcile(ctx, a)
 			if err != nil {
-				return total, err
+				// One attempt's trouble (Redis hiccup, a bad row) must not stop
+				// the others, nor lose the bookkeeping of those done.
+				errs = append(errs, err)
+				continue
 			}
 			if added {
 				requeued = append(requeued, a.InvitationID)
@@ -103,10 +108,10 @@ func (r *Reconciler) ReconcileOnce(ctx context.Context) (int, error) {
 		// holds other attempts and a task sitting in a long backoff is not
 		// inspected on every tick.
 		if err := r.store.MarkReconciled(ctx, requeued, present); err != nil {
-			return total, fmt.Errorf("worker: reconcile: %w", err)
+			return total, fmt.Errorf("worker: reconcile: %w", errors.Join(append(errs, err)...))
 		}
 		if len(stale) < r.cfg.BatchSize {
-			return total, nil
+			return total, errors.Join(errs...)
 		}
 	}
 }

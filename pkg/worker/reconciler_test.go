@@ -213,7 +213,7 @@ func TestReconcileOnceChecksEachAttemptOnce(t *testing.T) {
 func TestReconcilerReplacesArchivedTaskAfterRedisRestart(t *testing.T) {
 	t.Parallel()
 	faulty := &failDelivered{}
-	faulty.failures.Store(1)
+	faulty.failures.Store(4) // every record of the try fails: the first and the handler's 3 retries
 	// No retry: the try whose delivery is not recorded is the last one.
 	e := newEnv(t, withMaxRetry(0), withStore(func(s *postgres.Store) worker.Store { faulty.Store = s; return faulty }))
 	u := emailUsers(e, 1)[0]
