@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 )
 
 // Selection is the set of users an admin picked: explicit ids, or every user
@@ -88,6 +89,10 @@ type Enqueuer interface {
 	Enqueue(ctx context.Context, q []Queued) error
 }
 
+// enqueueBudget bounds the enqueue of one batch; 100,000 tasks take a
+// few seconds when Redis answers.
+const enqueueBudget = 30 * time.Second
+
 // BatchResult is the answer to an admin's "Send invitation".
 type BatchResult struct {
 	Queued   int
@@ -131,9 +136,11 @@ func (in *Inviter) Invite(ctx context.Context, requestedBy int64, sel Selection)
 			return
 		}
 		enqueued = make(chan error, 1)
-		// Not cancelled with the request: once started, finish the enqueue.
-		ectx := context.WithoutCancel(ctx)
-		go func() { enqueued <- in.queue.Enqueue(ectx, q) }()
+		// Not cancelled with the request (once started, finish the
+		// enqueue), but bounded: with Redis unreachable the admin gets the
+		// answer, and the reconciler enqueues what is left.
+		ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), enqueueBudget)
+		go func() { defer cancel(); enqueued <- in.queue.Enqueue(ectx, q) }()
 	}
 	outcomes, err := in.store.CreateInvitations(ctx, sel, requestedBy, func(c Candidate) Decision {
 		return Decide(method, c)

@@ -103,13 +103,17 @@ func (s *Store) AwaitBatch(ctx context.Context, userID int64) error {
 // did go out: its password keeps working until a newer attempt is delivered.
 // A user becomes invited only if the attempt is still theirs.
 const markDelivered = `
-WITH a AS (
-    UPDATE invitations
-    SET status = CASE WHEN status IN ('waiting', 'failed') THEN 'sent' ELSE status END,
-        delivered_at = coalesce(delivered_at, now()), expires_at = now() + $2 * interval '1 microsecond',
-        finished_at = coalesce(finished_at, now()), error_code = NULL, provider_message = NULL, updated_at = now()
+WITH locked AS MATERIALIZED (
+    SELECT id FROM invitations
     WHERE id = ANY($1) AND status IN ('waiting', 'sent', 'superseded', 'failed')
-    RETURNING id, user_id
+    ORDER BY id FOR UPDATE
+), a AS (
+    UPDATE invitations i
+    SET status = CASE WHEN i.status IN ('waiting', 'failed') THEN 'sent' ELSE i.status END,
+        delivered_at = coalesce(i.delivered_at, now()), expires_at = now() + $2 * interval '1 microsecond',
+        finished_at = coalesce(i.finished_at, now()), error_code = NULL, provider_message = NULL, updated_at = now()
+    FROM locked WHERE i.id = locked.id
+    RETURNING i.id, i.user_id
 )
 UPDATE invite_states s
 SET status = 'invited', invited_at = now(), error_code = NULL, error_message = NULL, updated_at = now()

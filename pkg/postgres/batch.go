@@ -51,9 +51,13 @@ FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[])
      AS v(user_id, invitation_id, status, code, message)
 WHERE s.user_id = v.user_id`
 
+// supersedeAttempts locks in id order, as claims do (see "Lock order").
 const supersedeAttempts = `
-UPDATE invitations SET status = 'superseded', finished_at = now(), updated_at = now()
-WHERE id = ANY($1) AND status = 'waiting'`
+WITH locked AS MATERIALIZED (
+    SELECT id FROM invitations WHERE id = ANY($1) AND status = 'waiting' ORDER BY id FOR UPDATE
+)
+UPDATE invitations i SET status = 'superseded', finished_at = now(), updated_at = now()
+FROM locked WHERE i.id = locked.id`
 
 // VerificationMethod returns the super admin's verification method.
 func (s *Store) VerificationMethod(ctx context.Context) (invite.VerificationMethod, error) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -40,26 +41,42 @@ func NewEnqueuer(rc redis.UniversalClient, opts Options, concurrency int) *Enque
 // It returns the errors of the attempts that could not be enqueued, joined;
 // those stay waiting in PostgreSQL for the reconciler.
 func (e *Enqueuer) Enqueue(ctx context.Context, qs []invite.Queued) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	var (
-		mu   sync.Mutex
-		errs []error
-		wg   sync.WaitGroup
-		next = make(chan invite.Queued)
+		mu        sync.Mutex
+		errs      []error
+		succeeded atomic.Int64
+		wg        sync.WaitGroup
+		next      = make(chan invite.Queued)
 	)
 	workers := min(e.concurrency, len(qs))
 	for range workers {
 		wg.Go(func() {
 			for q := range next {
-				if _, err := e.enqueue(ctx, q); err != nil {
-					mu.Lock()
-					errs = append(errs, err)
-					mu.Unlock()
+				_, err := e.enqueue(ctx, q)
+				if err == nil {
+					succeeded.Add(1)
+					continue
 				}
+				mu.Lock()
+				errs = append(errs, err)
+				// Redis is not answering at all: stop rather than wait out a
+				// connection timeout per task; the reconciler takes over.
+				if len(errs) >= 2*workers && succeeded.Load() == 0 {
+					cancel()
+				}
+				mu.Unlock()
 			}
 		})
 	}
+feed:
 	for _, q := range qs {
-		next <- q
+		select {
+		case next <- q:
+		case <-ctx.Done():
+			break feed
+		}
 	}
 	close(next)
 	wg.Wait()
