@@ -82,11 +82,9 @@ func ensureSuperAdmin(ctx context.Context, cfg config.Config, store *postgres.St
 		log.Warn("ADMIN_PASSWORD is not set: no super admin is created if none exists yet")
 		return nil
 	}
-	hash, err := auth.HashPassword(cfg.AdminPassword)
-	if err != nil {
-		return err
-	}
-	created, err := store.EnsureSuperAdmin(ctx, cfg.AdminLogin, hash)
+	created, err := store.EnsureSuperAdmin(ctx, cfg.AdminLogin, func() (string, error) {
+		return auth.HashPassword(cfg.AdminPassword)
+	})
 	if err != nil {
 		return err
 	}

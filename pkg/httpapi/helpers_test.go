@@ -124,7 +124,7 @@ func newEnvWith(t *testing.T, o options) *env {
 	e := &env{srv: srv, store: store, hasher: hasher, inspector: inspector,
 		secrets: []string{rootPassword, adminPassword, "$argon2id$", "password_hash"}}
 
-	if _, err := store.EnsureSuperAdmin(ctx, rootLogin, passwordHash(t, rootPassword)); err != nil {
+	if _, err := store.EnsureSuperAdmin(ctx, rootLogin, func() (string, error) { return passwordHash(t, rootPassword), nil }); err != nil {
 		t.Fatal(err)
 	}
 	root, err := store.LoginCandidate(ctx, rootLogin)

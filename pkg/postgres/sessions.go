@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
 
 	"github.com/lib/pq"
@@ -92,10 +93,12 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, hash string, keep
 	return translate("commit set password", tx.Commit())
 }
 
-// EnsureSuperAdmin creates a super admin with login and password hash when
-// no super admin exists. It reports whether it created one. An advisory lock
-// keeps two replicas starting together from creating two.
-func (s *Store) EnsureSuperAdmin(ctx context.Context, login, passwordHash string) (bool, error) {
+// EnsureSuperAdmin creates a super admin with login, and the password hash
+// that hash returns, when no super admin exists. hash runs only then: a
+// memory-hard hash at every start of every replica would be wasted work.
+// It reports whether it created one. An advisory lock keeps two replicas
+// starting together from creating two.
+func (s *Store) EnsureSuperAdmin(ctx context.Context, login string, hash func() (string, error)) (bool, error) {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return false, translate("begin ensure super admin", err)
@@ -110,6 +113,10 @@ func (s *Store) EnsureSuperAdmin(ctx context.Context, login, passwordHash string
 	}
 	if exists {
 		return false, nil
+	}
+	passwordHash, err := hash()
+	if err != nil {
+		return false, fmt.Errorf("postgres: hash the super admin's password: %w", err)
 	}
 	_, err = tx.ExecContext(ctx, `
 		INSERT INTO users (login, first_name, last_name, role, password_hash)

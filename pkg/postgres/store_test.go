@@ -270,7 +270,7 @@ func TestEnsureSuperAdminOnceUnderConcurrency(t *testing.T) {
 	)
 	for range 4 {
 		wg.Go(func() {
-			ok, err := s.EnsureSuperAdmin(ctx, "admin", "$argon2id$dummy")
+			ok, err := s.EnsureSuperAdmin(ctx, "admin", func() (string, error) { return "$argon2id$dummy", nil })
 			if err != nil {
 				t.Error(err)
 			}
