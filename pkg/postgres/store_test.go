@@ -34,6 +34,17 @@ func mustCreate(t *testing.T, s *postgres.Store, n invite.NewUser) invite.User {
 	return u
 }
 
+// inviteOne sends u an invitation (email_or_phone) and returns the attempt.
+func inviteOne(t *testing.T, s *postgres.Store, u invite.User) int64 {
+	t.Helper()
+	out, err := s.CreateInvitations(context.Background(), invite.Selection{UserIDs: []int64{u.ID}}, 0,
+		decideWith(invite.MethodEmailOrPhone), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out[0].InvitationID
+}
+
 func decideWith(m invite.VerificationMethod) func(invite.Candidate) invite.Decision {
 	return func(c invite.Candidate) invite.Decision { return invite.Decide(m, c) }
 }
@@ -167,11 +178,7 @@ func TestAttemptLifecycle(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t)
 	u := mustCreate(t, s, invite.NewUser{FirstName: "Ivan", LastName: "P", Email: "ivan@example.com"})
-	out, err := s.CreateInvitations(ctx, invite.Selection{UserIDs: []int64{u.ID}}, 0, decideWith(invite.MethodEmailOrPhone), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := out[0].InvitationID
+	id := inviteOne(t, s, u)
 
 	d1, err := s.ClaimAttempt(ctx, id, []byte("hash-1"))
 	if err != nil || d1.Destination != "ivan@example.com" || d1.Attempts != 1 || d1.Login != u.Login {
@@ -198,8 +205,7 @@ func TestAttemptLifecycle(t *testing.T) {
 	}
 
 	// Sending again: the old password works until the new one is delivered.
-	out, _ = s.CreateInvitations(ctx, invite.Selection{UserIDs: []int64{u.ID}}, 0, decideWith(invite.MethodEmailOrPhone), nil)
-	id2 := out[0].InvitationID
+	id2 := inviteOne(t, s, u)
 	if c, _ := s.LoginCandidate(ctx, u.Login); c.InvitationID != id {
 		t.Errorf("before the new delivery the old attempt %d should count, got %d", id, c.InvitationID)
 	}
@@ -226,8 +232,7 @@ func TestMarkFailedAndStale(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t)
 	u := mustCreate(t, s, invite.NewUser{FirstName: "Ivan", LastName: "P", Email: "ivan@example.com"})
-	out, _ := s.CreateInvitations(ctx, invite.Selection{UserIDs: []int64{u.ID}}, 0, decideWith(invite.MethodEmailOrPhone), nil)
-	id := out[0].InvitationID
+	id := inviteOne(t, s, u)
 
 	stale, err := s.StaleAttempts(ctx, 0, 0, 10)
 	if err != nil || len(stale) != 1 || stale[0].InvitationID != id || stale[0].Channel != invite.ChannelEmail {
@@ -434,8 +439,7 @@ func TestDeliveryOfAFailedAttempt(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t)
 	u := mustCreate(t, s, invite.NewUser{FirstName: "Ivan", LastName: "P", Email: "ivan@example.com"})
-	out, _ := s.CreateInvitations(ctx, invite.Selection{UserIDs: []int64{u.ID}}, 0, decideWith(invite.MethodEmailOrPhone), nil)
-	id := out[0].InvitationID
+	id := inviteOne(t, s, u)
 	if _, err := s.ClaimAttempt(ctx, id, []byte("hash")); err != nil {
 		t.Fatal(err)
 	}
