@@ -2,10 +2,11 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 
-	"github.com/inviter/inviter/pkg/auth"
+	"github.com/inviter/inviter/pkg/account"
 	"github.com/inviter/inviter/pkg/invite"
 )
 
@@ -71,9 +72,8 @@ func (s *Server) withSession(allow func(invite.Session) error, next http.Handler
 			s.writeError(w, r, errNoToken)
 			return
 		}
-		hash := auth.HashToken(strings.TrimSpace(token))
-		ss, err := s.Store.SessionByToken(r.Context(), hash)
-		if invite.KindOf(err) == invite.KindNotFound {
+		ss, hash, err := s.accounts.Session(r.Context(), token)
+		if errors.Is(err, account.ErrNoSession) {
 			s.writeError(w, r, errBadToken)
 			return
 		}

@@ -7,10 +7,10 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"runtime"
 	"strings"
 	"time"
 
+	"github.com/inviter/inviter/pkg/account"
 	"github.com/inviter/inviter/pkg/health"
 	"github.com/inviter/inviter/pkg/invite"
 )
@@ -23,11 +23,7 @@ type Store interface {
 	Invitations(ctx context.Context, userID int64) ([]invite.Invitation, error)
 	VerificationMethod(ctx context.Context) (invite.VerificationMethod, error)
 	SetVerificationMethod(ctx context.Context, m invite.VerificationMethod, by int64) error
-	CreateSession(ctx context.Context, tokenHash []byte, userID int64, mustChange bool, ttl time.Duration) error
-	SessionByToken(ctx context.Context, tokenHash []byte) (invite.Session, error)
-	DeleteSession(ctx context.Context, tokenHash []byte) error
-	LoginCandidate(ctx context.Context, login string) (invite.LoginCandidate, error)
-	SetPassword(ctx context.Context, userID int64, hash string, keepSession []byte) error
+	account.Store
 	OutboxMessages(ctx context.Context, limit int) ([]invite.OutboxMessage, error)
 }
 
@@ -36,20 +32,19 @@ type Inviter interface {
 	Invite(ctx context.Context, requestedBy int64, sel invite.Selection) (invite.BatchResult, error)
 }
 
-// TemporaryVerifier checks a temporary password against its keyed hash.
-type TemporaryVerifier interface {
-	Verify(invitationID int64, password string, hash []byte) bool
-}
-
 // Deps are the server's dependencies.
 type Deps struct {
 	Store     Store
 	Inviter   Inviter
-	Temporary TemporaryVerifier
+	Temporary account.TemporaryVerifier
 	Checks    map[string]health.Check // for /readyz
 	Log       *slog.Logger
 	// SessionTTL is how long a bearer token lives (default 12h).
 	SessionTTL time.Duration
+	// Accounts signs people in; when nil, one is made from Store,
+	// Temporary and SessionTTL. The binary shares one with the admin pages
+	// so that both draw on one pool of password hashing.
+	Accounts *account.Service
 	// DevOutbox exposes GET /api/v1/dev/outbox to admins. Only for
 	// development: the outbox stands in for mailboxes and holds passwords.
 	DevOutbox bool
@@ -58,17 +53,17 @@ type Deps struct {
 // Server is the JSON API.
 type Server struct {
 	Deps
-	log     *slog.Logger
-	mux     *http.ServeMux
-	hashing *passwordHashing
+	log      *slog.Logger
+	mux      *http.ServeMux
+	accounts *account.Service
 }
 
 // NewServer returns the API as an http.Handler.
 func NewServer(d Deps) *Server {
-	if d.SessionTTL <= 0 {
-		d.SessionTTL = 12 * time.Hour
+	if d.Accounts == nil {
+		d.Accounts = account.New(d.Store, d.Temporary, d.SessionTTL)
 	}
-	s := &Server{Deps: d, log: d.Log, mux: http.NewServeMux(), hashing: newPasswordHashing(runtime.GOMAXPROCS(0))}
+	s := &Server{Deps: d, log: d.Log, mux: http.NewServeMux(), accounts: d.Accounts}
 	s.routes()
 	return s
 }
