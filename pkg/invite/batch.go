@@ -14,7 +14,17 @@ type Selection struct {
 	Filter  *UserFilter // Limit and After are ignored
 }
 
-// Candidate is a selected user, locked for the duration of a batch.
+// validate refuses an empty selection: "everybody" is a filter with no
+// conditions, never the absence of a choice.
+func (sel Selection) validate() error {
+	if len(sel.UserIDs) == 0 && sel.Filter == nil {
+		return Errorf(KindInvalid, "required", "give user_ids or a filter").WithField("user_ids")
+	}
+	return nil
+}
+
+// Candidate is a selected user, locked for the duration of a batch (read
+// without a lock for a preview).
 type Candidate struct {
 	UserID  int64
 	Role    Role
@@ -69,18 +79,30 @@ type Queued struct {
 	Channel      Channel
 }
 
+// Batch is a recorded "Send invitation" request: its id, which stamps the
+// attempts it created, and one outcome per selected user.
+type Batch struct {
+	ID       int64
+	Outcomes []Outcome
+}
+
 // BatchStore persists a batch atomically: every selected user ends waiting
-// (with a new or kept attempt) or in error, or nothing changes.
+// (with a new or kept attempt) or in error, and the batch is recorded, or
+// nothing changes.
 //
-// CreateInvitations calls ready, once, with the attempts to queue as soon as
+// CreateBatch calls ready, once, with the attempts to queue as soon as
 // their ids are known and before its transaction commits, so that enqueuing
 // overlaps the writes. It holds the selected users' state rows locked until
 // it commits or rolls back; a worker that finds an attempt missing waits for
 // that lock before it concludes the attempt does not exist.
+//
+// Candidates calls each for every user of a selection, in id order, the way
+// CreateBatch would see them, but locks and writes nothing (see Preview).
 type BatchStore interface {
 	VerificationMethod(ctx context.Context) (VerificationMethod, error)
-	CreateInvitations(ctx context.Context, sel Selection, requestedBy int64,
-		decide func(Candidate) Decision, ready func([]Queued)) ([]Outcome, error)
+	CreateBatch(ctx context.Context, sel Selection, requestedBy int64,
+		decide func(Candidate) Decision, ready func([]Queued)) (Batch, error)
+	Candidates(ctx context.Context, sel Selection, each func(Candidate)) error
 }
 
 // Enqueuer puts attempts in the task queue. Enqueuing an attempt that is
@@ -95,6 +117,7 @@ const enqueueBudget = 30 * time.Second
 
 // BatchResult is the answer to an admin's "Send invitation".
 type BatchResult struct {
+	BatchID  int64 // where to follow the progress (see BatchProgress)
 	Queued   int
 	Rejected int
 	Outcomes []Outcome
@@ -123,8 +146,8 @@ func NewInviter(store BatchStore, queue Enqueuer, log *slog.Logger) *Inviter {
 // attempts stay waiting and the worker's reconciler enqueues them later, so
 // the call still succeeds.
 func (in *Inviter) Invite(ctx context.Context, requestedBy int64, sel Selection) (BatchResult, error) {
-	if len(sel.UserIDs) == 0 && sel.Filter == nil {
-		return BatchResult{}, Errorf(KindInvalid, "required", "give user_ids or a filter").WithField("user_ids")
+	if err := sel.validate(); err != nil {
+		return BatchResult{}, err
 	}
 	method, err := in.store.VerificationMethod(ctx)
 	if err != nil {
@@ -142,7 +165,7 @@ func (in *Inviter) Invite(ctx context.Context, requestedBy int64, sel Selection)
 		ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), enqueueBudget)
 		go func() { defer cancel(); enqueued <- in.queue.Enqueue(ectx, q) }()
 	}
-	outcomes, err := in.store.CreateInvitations(ctx, sel, requestedBy, func(c Candidate) Decision {
+	batch, err := in.store.CreateBatch(ctx, sel, requestedBy, func(c Candidate) Decision {
 		return Decide(method, c)
 	}, ready)
 	if enqueued != nil {
@@ -153,8 +176,8 @@ func (in *Inviter) Invite(ctx context.Context, requestedBy int64, sel Selection)
 	if err != nil {
 		return BatchResult{}, fmt.Errorf("invite: create invitations: %w", err)
 	}
-	res := BatchResult{Outcomes: outcomes}
-	for _, o := range outcomes {
+	res := BatchResult{BatchID: batch.ID, Outcomes: batch.Outcomes}
+	for _, o := range batch.Outcomes {
 		if o.Status == StatusWaiting {
 			res.Queued++
 		} else {

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"fmt"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -13,33 +12,15 @@ import (
 
 var _ invite.BatchStore = (*Store)(nil)
 
-// candidateRow is a selected user with the route of their waiting attempt.
-type candidateRow struct {
-	ID          int64          `db:"id"`
-	Email       sql.NullString `db:"email"`
-	Phone       sql.NullString `db:"phone"`
-	Role        string         `db:"role"`
-	WaitingID   sql.NullInt64  `db:"waiting_id"`
-	WaitingChan sql.NullString `db:"waiting_channel"`
-	WaitingDest sql.NullString `db:"waiting_destination"`
-}
-
-const selectCandidates = `
-SELECT u.id, u.email, u.phone, u.role,
-       i.id AS waiting_id, i.channel AS waiting_channel, i.destination AS waiting_destination
-FROM users u
-JOIN invite_states s ON s.user_id = u.id
-LEFT JOIN invitations i ON i.id = s.current_invitation_id AND i.status = 'waiting'`
-
-// insertAttempts creates one attempt per element of the parallel arrays;
-// empty strings stand for NULL (plain text arrays convert much faster than
-// arrays of nullable values).
+// insertAttempts creates one attempt per element of the parallel arrays,
+// stamped with their batch ($9); empty strings stand for NULL (plain text
+// arrays convert much faster than arrays of nullable values).
 const insertAttempts = `
 INSERT INTO invitations (id, user_id, status, channel, destination, requested_by, requested_by_login,
-                         error_code, provider_message, finished_at)
+                         error_code, provider_message, finished_at, batch_id)
 SELECT v.id, v.user_id, v.status, nullif(v.channel, ''), nullif(v.destination, ''), $8,
        (SELECT login FROM users WHERE id = $8),
-       nullif(v.code, ''), nullif(v.message, ''), CASE WHEN v.status = 'rejected' THEN now() END
+       nullif(v.code, ''), nullif(v.message, ''), CASE WHEN v.status = 'rejected' THEN now() END, $9
 FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
      AS v(id, user_id, status, channel, destination, code, message)`
 
@@ -72,44 +53,50 @@ func (s *Store) VerificationMethod(ctx context.Context) (invite.VerificationMeth
 	return invite.VerificationMethod(v), nil
 }
 
-// CreateInvitations runs one "Send invitation" batch in a transaction: it
-// locks the selected users' states, asks decide what to do with each,
-// allocates the ids of the new attempts and passes every attempt to queue to
-// ready, then records the new attempts (refusals included, for the history),
-// supersedes waiting attempts that were replaced and updates the users'
-// statuses. Each step is one statement over arrays, whatever the batch size.
-// Ids that match no user come back with an error outcome and change nothing.
+// CreateInvitations runs a batch (see CreateBatch) and returns its
+// outcomes only.
 func (s *Store) CreateInvitations(ctx context.Context, sel invite.Selection, requestedBy int64,
 	decide func(invite.Candidate) invite.Decision, ready func([]invite.Queued)) ([]invite.Outcome, error) {
+	b, err := s.CreateBatch(ctx, sel, requestedBy, decide, ready)
+	return b.Outcomes, err
+}
+
+// CreateBatch runs one "Send invitation" batch in a transaction: it locks
+// the selected users' states, asks decide what to do with each, allocates
+// the ids of the new attempts and passes every attempt to queue to ready,
+// then records the batch and the new attempts it stamps (refusals included,
+// for the history), supersedes waiting attempts that were replaced and
+// updates the users' statuses. Each step is one statement over arrays,
+// whatever the batch size. Ids that match no user come back with an error
+// outcome and change nothing.
+func (s *Store) CreateBatch(ctx context.Context, sel invite.Selection, requestedBy int64,
+	decide func(invite.Candidate) invite.Decision, ready func([]invite.Queued)) (invite.Batch, error) {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
-		return nil, translate("begin batch", err)
+		return invite.Batch{}, translate("begin batch", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
 
 	cands, err := lockCandidates(ctx, tx, sel)
 	if err != nil {
-		return nil, err
+		return invite.Batch{}, err
 	}
 	var (
 		outcomes   = make([]invite.Outcome, 0, len(cands))
 		superseded []int64
 		ins        attemptArrays
 		queue      []invite.Queued
+		counts     = batchCounts{selected: len(cands)}
 	)
 	insIndex := make([]int, 0, len(cands)) // outcome index of each new attempt
 	for _, c := range cands {
-		cand := invite.Candidate{UserID: c.ID, Role: invite.Role(c.Role),
-			Contact: invite.Contact{Email: c.Email.String, Phone: c.Phone.String}}
-		if c.WaitingID.Valid {
-			cand.Waiting = &invite.Route{Channel: invite.Channel(c.WaitingChan.String), Destination: c.WaitingDest.String}
-		}
-		d := decide(cand)
+		d := decide(c.candidate())
 		o := invite.Outcome{UserID: c.ID, Status: invite.StatusWaiting, Channel: d.Route.Channel}
 		if d.Keep {
 			o.InvitationID = c.WaitingID.Int64
 			queue = append(queue, invite.Queued{InvitationID: o.InvitationID, UserID: c.ID, Channel: o.Channel})
 			outcomes = append(outcomes, o)
+			counts.kept++
 			continue
 		}
 		if c.WaitingID.Valid {
@@ -117,6 +104,9 @@ func (s *Store) CreateInvitations(ctx context.Context, sel invite.Selection, req
 		}
 		if d.Reason != nil {
 			o.Status, o.Channel, o.Error = invite.StatusError, "", d.Reason
+			counts.refused++
+		} else {
+			counts.queued++
 		}
 		ins.add(c.ID, d)
 		insIndex = append(insIndex, len(outcomes))
@@ -124,7 +114,7 @@ func (s *Store) CreateInvitations(ctx context.Context, sel invite.Selection, req
 	}
 	if len(insIndex) > 0 {
 		if err := ins.allocate(ctx, tx); err != nil {
-			return nil, err
+			return invite.Batch{}, err
 		}
 		for k, i := range insIndex {
 			outcomes[i].InvitationID = ins.ids[k]
@@ -136,62 +126,33 @@ func (s *Store) CreateInvitations(ctx context.Context, sel invite.Selection, req
 	if ready != nil {
 		ready(queue)
 	}
+	missing := missingOutcomes(sel.UserIDs, cands)
+	counts.notFound = len(missing)
+	batchID, err := insertBatch(ctx, tx, requestedBy, counts)
+	if err != nil {
+		return invite.Batch{}, err
+	}
 	if len(superseded) > 0 {
 		if _, err := tx.ExecContext(ctx, supersedeAttempts, pq.Array(superseded)); err != nil {
-			return nil, translate("supersede attempts", err)
+			return invite.Batch{}, translate("supersede attempts", err)
 		}
 	}
 	if len(insIndex) > 0 {
-		if _, err := tx.ExecContext(ctx, insertAttempts, ins.args(requestedBy)...); err != nil {
-			return nil, translate("insert attempts", err)
+		if _, err := tx.ExecContext(ctx, insertAttempts, append(ins.args(requestedBy), batchID)...); err != nil {
+			return invite.Batch{}, translate("insert attempts", err)
 		}
 		var upd userStatusArrays
 		for _, i := range insIndex {
 			upd.add(outcomes[i])
 		}
 		if _, err := tx.ExecContext(ctx, updateBatchUsers, upd.args()...); err != nil {
-			return nil, translate("update user statuses", err)
+			return invite.Batch{}, translate("update user statuses", err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, translate("commit batch", err)
+		return invite.Batch{}, translate("commit batch", err)
 	}
-	return append(outcomes, missingOutcomes(sel.UserIDs, cands)...), nil
-}
-
-// lockCandidates selects and locks the users of a selection, in id order so
-// that two concurrent batches over the same users cannot deadlock.
-func lockCandidates(ctx context.Context, tx *sqlx.Tx, sel invite.Selection) ([]candidateRow, error) {
-	var (
-		where []string
-		args  []any
-	)
-	if sel.Filter != nil {
-		where, args = userWhere(*sel.Filter, nil)
-	}
-	if len(sel.UserIDs) > 0 {
-		args = append(args, pq.Array(sel.UserIDs))
-		where = append(where, fmt.Sprintf("u.id = ANY($%d)", len(args)))
-	}
-	var ids []int64
-	q := `SELECT s.user_id FROM users u JOIN invite_states s ON s.user_id = u.id` + whereSQL(where) +
-		` ORDER BY u.id FOR UPDATE OF s`
-	if err := tx.SelectContext(ctx, &ids, q, args...); err != nil {
-		return nil, translate("lock selected users", err)
-	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	// Read in a statement of its own, after the locks are held: a locking
-	// SELECT that waited for another batch re-checks the rows it locks but
-	// not the attempts it joins, so it would miss the attempt that batch
-	// just made waiting, and send a second message. A new statement sees
-	// everything committed before the locks were granted.
-	var rows []candidateRow
-	if err := tx.SelectContext(ctx, &rows, selectCandidates+` WHERE u.id = ANY($1) ORDER BY u.id`, pq.Array(ids)); err != nil {
-		return nil, translate("read selected users", err)
-	}
-	return rows, nil
+	return invite.Batch{ID: batchID, Outcomes: append(outcomes, missing...)}, nil
 }
 
 // missingOutcomes reports the requested ids that match no user.

@@ -1,0 +1,110 @@
+package invite
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+)
+
+// Preview is what "Send invitation" would do with a selection now: the
+// confirmation an admin reads before sending. Counts only, so that a
+// preview of "all matching" costs the same memory for ten users as for a
+// hundred thousand.
+type Preview struct {
+	Method   VerificationMethod
+	Selected int // users the selection matches: Email + SMS + Kept + Refused
+	Email    int // new invitations by e-mail
+	SMS      int // new invitations by SMS
+	// Kept users are already waiting for an invitation by the same route:
+	// their waiting attempt goes on and nothing new is sent.
+	Kept int
+	// Replaced users have a waiting attempt that a new invitation or a
+	// refusal would supersede (their contact data or the setting changed).
+	Replaced int
+	Refused  []RefusalCount // by reason, most frequent first
+	NotFound int            // requested ids that match no user
+}
+
+// RefusalCount is how many selected users one reason refuses.
+type RefusalCount struct {
+	Code    string
+	Message string // the reason's standard message, without any user's data
+	Count   int
+}
+
+// Queued is how many users would be waiting for an invitation afterwards,
+// as BatchResult.Queued counts them (kept attempts included).
+func (p Preview) Queued() int { return p.Email + p.SMS + p.Kept }
+
+// RefusedTotal is how many selected users would be refused.
+func (p Preview) RefusedTotal() int { return p.Selected - p.Queued() }
+
+// Preview applies to a selection the very rules Invite applies (Decide,
+// under the current verification method) and counts the results, without
+// locking or writing anything. A batch sent afterwards may differ if users
+// or the setting change in between; the preview promises nothing.
+func (in *Inviter) Preview(ctx context.Context, sel Selection) (Preview, error) {
+	if err := sel.validate(); err != nil {
+		return Preview{}, err
+	}
+	method, err := in.store.VerificationMethod(ctx)
+	if err != nil {
+		return Preview{}, fmt.Errorf("invite: read verification method: %w", err)
+	}
+	p := Preview{Method: method}
+	refused := map[string]*RefusalCount{}
+	err = in.store.Candidates(ctx, sel, func(c Candidate) {
+		p.Selected++
+		d := Decide(method, c)
+		if c.Waiting != nil && !d.Keep {
+			p.Replaced++
+		}
+		switch {
+		case d.Reason != nil:
+			r := refused[d.Reason.Code]
+			if r == nil {
+				r = &RefusalCount{Code: d.Reason.Code, Message: standardMessage(*d.Reason)}
+				refused[d.Reason.Code] = r
+			}
+			r.Count++
+		case d.Keep:
+			p.Kept++
+		case d.Route.Channel == ChannelSMS:
+			p.SMS++
+		default:
+			p.Email++
+		}
+	})
+	if err != nil {
+		return Preview{}, fmt.Errorf("invite: read candidates: %w", err)
+	}
+	for _, r := range refused {
+		p.Refused = append(p.Refused, *r)
+	}
+	slices.SortFunc(p.Refused, func(a, b RefusalCount) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Code, b.Code))
+	})
+	if len(sel.UserIDs) > 0 {
+		// Every user found is one of the ids (a filter only narrows them).
+		p.NotFound = distinct(sel.UserIDs) - p.Selected
+	}
+	return p, nil
+}
+
+// standardMessage drops the detail NewReason appends (the typed address or
+// number of one user), which would be wrong for the others counted with it.
+func standardMessage(r Reason) string {
+	if m := reasonMessages[r.Code]; m != "" {
+		return m
+	}
+	return r.Message
+}
+
+func distinct(ids []int64) int {
+	seen := make(map[int64]struct{}, len(ids))
+	for _, id := range ids {
+		seen[id] = struct{}{}
+	}
+	return len(seen)
+}
