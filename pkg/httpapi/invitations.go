@@ -11,9 +11,15 @@ type inviteRequest struct {
 	Filter  *filterFields `json:"filter"`
 }
 
+// filterFields is "every user matching": the user table's filter without
+// its sort and page.
 type filterFields struct {
 	InviteStatus string `json:"invite_status"`
 	Q            string `json:"q"`
+	Login        string `json:"login"`
+	Name         string `json:"name"`
+	Email        string `json:"email"`
+	Phone        string `json:"phone"`
 }
 
 type inviteResult struct {
@@ -24,6 +30,7 @@ type inviteResult struct {
 }
 
 type inviteResponse struct {
+	BatchID  int64          `json:"batch_id"` // GET /api/v1/invitations/batches/{id} follows it
 	Queued   int            `json:"queued"`
 	Rejected int            `json:"rejected"`
 	Results  []inviteResult `json:"results"`
@@ -32,37 +39,47 @@ type inviteResponse struct {
 // maxSelection bounds an explicit list of ids; "all matching" has no bound.
 const maxSelection = 100_000
 
-// handleInvite is "Send invitation" (and "send again"): 202 with the outcome
-// for every selected user.
-func (s *Server) handleInvite(w http.ResponseWriter, r *http.Request) {
+// readSelection reads the body of "Send invitation" and of its preview,
+// which take the same one.
+func readSelection(w http.ResponseWriter, r *http.Request) (invite.Selection, error) {
 	var req inviteRequest
 	if err := decode(w, r, &req); err != nil {
-		s.writeError(w, r, err)
-		return
+		return invite.Selection{}, err
 	}
 	sel := invite.Selection{UserIDs: req.UserIDs}
 	switch {
 	case len(req.UserIDs) == 0 && req.Filter == nil:
-		s.writeError(w, r, invite.Errorf(invite.KindInvalid, "required", "give user_ids (a non-empty list) or a filter").WithField("user_ids"))
-		return
+		return sel, invite.Errorf(invite.KindInvalid, "required", "give user_ids (a non-empty list) or a filter").WithField("user_ids")
 	case len(req.UserIDs) > maxSelection:
-		s.writeError(w, r, invite.Errorf(invite.KindInvalid, "too_many", "user_ids holds more than %d ids; use a filter", maxSelection).WithField("user_ids"))
-		return
+		return sel, invite.Errorf(invite.KindInvalid, "too_many", "user_ids holds more than %d ids; use a filter", maxSelection).WithField("user_ids")
 	}
 	for _, id := range req.UserIDs {
 		if id <= 0 {
-			s.writeError(w, r, invite.Errorf(invite.KindInvalid, "invalid_id", "user_ids must hold positive ids; got %d", id).WithField("user_ids"))
-			return
+			return sel, invite.Errorf(invite.KindInvalid, "invalid_id", "user_ids must hold positive ids; got %d", id).WithField("user_ids")
 		}
 	}
 	if req.Filter != nil {
 		st, err := invite.ParseStatus(req.Filter.InviteStatus)
 		if err != nil {
-			s.writeError(w, r, invite.Errorf(invite.KindInvalid, "invalid_invite_status",
-				"filter.invite_status must be one of all, not_invited, waiting, invited, error").WithField("filter.invite_status"))
-			return
+			return sel, invite.Errorf(invite.KindInvalid, "invalid_invite_status",
+				"filter.invite_status must be one of all, not_invited, waiting, invited, error").WithField("filter.invite_status")
 		}
-		sel.Filter = &invite.UserFilter{Status: st, Query: req.Filter.Q}
+		sel.Filter = &invite.UserFilter{Status: st, Query: req.Filter.Q,
+			Login: req.Filter.Login, Name: req.Filter.Name, Email: req.Filter.Email, Phone: req.Filter.Phone}
+		if err := checkSearches("filter.", *sel.Filter); err != nil {
+			return sel, err
+		}
+	}
+	return sel, nil
+}
+
+// handleInvite is "Send invitation" (and "send again"): 202 with the batch
+// id and the outcome for every selected user.
+func (s *Server) handleInvite(w http.ResponseWriter, r *http.Request) {
+	sel, err := readSelection(w, r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
 	}
 	ss, _ := sessionFrom(r.Context())
 	res, err := s.Inviter.Invite(r.Context(), ss.UserID, sel)
@@ -70,7 +87,7 @@ func (s *Server) handleInvite(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	resp := inviteResponse{Queued: res.Queued, Rejected: res.Rejected, Results: make([]inviteResult, len(res.Outcomes))}
+	resp := inviteResponse{BatchID: res.BatchID, Queued: res.Queued, Rejected: res.Rejected, Results: make([]inviteResult, len(res.Outcomes))}
 	for i, o := range res.Outcomes {
 		item := inviteResult{UserID: o.UserID, Channel: optional(string(o.Channel)), Error: o.Error}
 		if o.Status != "" {

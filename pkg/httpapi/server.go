@@ -25,11 +25,13 @@ type Store interface {
 	SetVerificationMethod(ctx context.Context, m invite.VerificationMethod, by int64) error
 	account.Store
 	OutboxMessages(ctx context.Context, limit int) ([]invite.OutboxMessage, error)
+	BatchProgress(ctx context.Context, id int64) (invite.BatchProgress, error)
 }
 
-// Inviter runs "Send invitation".
+// Inviter runs "Send invitation", and previews it.
 type Inviter interface {
 	Invite(ctx context.Context, requestedBy int64, sel invite.Selection) (invite.BatchResult, error)
+	Preview(ctx context.Context, sel invite.Selection) (invite.Preview, error)
 }
 
 // Deps are the server's dependencies.
@@ -84,6 +86,8 @@ func (s *Server) routes() {
 	r.handle("GET", "/api/v1/users", s.admin(s.handleListUsers))
 	r.handle("GET", "/api/v1/users/{id}", s.admin(s.handleGetUser))
 	r.handle("POST", "/api/v1/invitations", s.admin(s.handleInvite))
+	r.handle("POST", "/api/v1/invitations/preview", s.admin(s.handlePreview))
+	r.handle("GET", "/api/v1/invitations/batches/{id}", s.admin(s.handleBatchProgress))
 	r.handle("GET", "/api/v1/settings/auth", s.admin(s.handleGetAuthSettings))
 	r.handle("PUT", "/api/v1/settings/auth", s.superAdmin(s.handlePutAuthSettings))
 	if s.DevOutbox {
