@@ -84,64 +84,6 @@ func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, createUserResponse{userJSON: toUserJSON(u), Warnings: warnings})
 }
 
-type listUsersResponse struct {
-	Items      []userJSON `json:"items"`
-	Total      int        `json:"total"`
-	NextCursor *string    `json:"next_cursor"`
-}
-
-const (
-	defaultPageSize = 50
-	maxPageSize     = 1000
-)
-
-// userFilter reads invite_status, q, limit and cursor from the query string.
-func userFilter(r *http.Request) (invite.UserFilter, error) {
-	q := r.URL.Query()
-	st, err := invite.ParseStatus(q.Get("invite_status"))
-	if err != nil {
-		return invite.UserFilter{}, err
-	}
-	f := invite.UserFilter{Status: st, Query: q.Get("q"), Limit: defaultPageSize}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxPageSize {
-			return f, invite.Errorf(invite.KindInvalid, "invalid_limit", "limit must be a whole number from 1 to %d", maxPageSize).WithField("limit")
-		}
-		f.Limit = n
-	}
-	if v := q.Get("cursor"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 {
-			return f, invite.Errorf(invite.KindInvalid, "invalid_cursor", "cursor must be a next_cursor value from a previous page").WithField("cursor")
-		}
-		f.After = n
-	}
-	return f, nil
-}
-
-func (s *Server) handleListUsers(w http.ResponseWriter, r *http.Request) {
-	f, err := userFilter(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	page, err := s.Store.ListUsers(r.Context(), f)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	resp := listUsersResponse{Items: make([]userJSON, len(page.Items)), Total: page.Total}
-	for i, u := range page.Items {
-		resp.Items[i] = toUserJSON(u)
-	}
-	if page.NextCursor > 0 {
-		c := strconv.FormatInt(page.NextCursor, 10)
-		resp.NextCursor = &c
-	}
-	writeJSON(w, http.StatusOK, resp)
-}
-
 type invitationJSON struct {
 	ID               int64                `json:"id"`
 	Status           invite.AttemptStatus `json:"status"`

@@ -131,18 +131,52 @@ type Invitation struct {
 	ExpiresAt        *time.Time
 }
 
-// UserFilter selects users in the table: by status and a search string, in
-// pages of Limit after the cursor After (a user id).
+// UserFilter selects users in the table, and one page of them.
+//
+// Status, Query and the column searches say which users match; they are
+// also what "select all matching" invites. Sort, Limit, After and Before
+// pick a page, and invitations ignore them.
 type UserFilter struct {
 	Status Status
-	Query  string
-	Limit  int
-	After  int64
+	Query  string // contained in any of login, names, e-mail and phone
+	// Column searches, each contained in its column whatever the case.
+	Login string
+	Name  string // in the first name, the last name or "first last"
+	Email string
+	// Phone matches by digits: "+7 905 111" finds +79051111111 and a
+	// number typed as "7 (905) 111-11-11". Without a digit it matches the
+	// text as stored.
+	Phone string
+	Sort  Sort
+	Limit int
+	// After (a NextCursor) asks for the page that follows it, Before (a
+	// PrevCursor) for the page that precedes it; neither, the first page.
+	// A cursor belongs to its sort key: it is refused under another one.
+	After  string
+	Before string
+	// CountByStatus asks for UserPage.Counts too (the filter panel's
+	// numbers), at no extra cost: they replace the count of the total.
+	CountByStatus bool
+}
+
+// Searches reports whether f narrows the users by text, not only by status.
+func (f UserFilter) Searches() bool {
+	return strings.TrimSpace(f.Query+f.Login+f.Name+f.Email+f.Phone) != ""
 }
 
 // UserPage is one page of the user table.
 type UserPage struct {
 	Items      []User
-	Total      int
-	NextCursor int64 // 0 when this is the last page
+	Total      int    // users matching the filter, whatever the page
+	NextCursor string // "" on the last page
+	PrevCursor string // "" on the first page
+	// Counts holds, when the filter asked for them, the users matching
+	// its searches in each status, whatever its Status (all four keys).
+	Counts map[Status]int
 }
+
+// HasNext reports whether a page follows this one.
+func (p UserPage) HasNext() bool { return p.NextCursor != "" }
+
+// HasPrev reports whether a page precedes this one.
+func (p UserPage) HasPrev() bool { return p.PrevCursor != "" }

@@ -157,7 +157,7 @@ func TestListUsersPagesAndSearch(t *testing.T) {
 		for _, u := range page.Items {
 			seen = append(seen, u.Login)
 		}
-		if page.NextCursor == 0 {
+		if page.NextCursor == "" {
 			break
 		}
 		f.After = page.NextCursor

@@ -3,9 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -84,60 +82,4 @@ func (s *Store) User(ctx context.Context, id int64) (invite.User, error) {
 		return invite.User{}, translate("get user "+strconv.FormatInt(id, 10), err)
 	}
 	return r.user(), nil
-}
-
-// userWhere builds the WHERE clauses of a user filter, as a slice of clauses
-// and their arguments, numbering placeholders from len(args)+1.
-func userWhere(f invite.UserFilter, args []any) ([]string, []any) {
-	var where []string
-	if f.Status != "" {
-		args = append(args, string(f.Status))
-		where = append(where, fmt.Sprintf("s.status = $%d", len(args)))
-	}
-	if q := strings.ToLower(strings.TrimSpace(f.Query)); q != "" {
-		args = append(args, "%"+escapeLike(q)+"%")
-		where = append(where, fmt.Sprintf("u.search LIKE $%d", len(args)))
-	}
-	return where, args
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
-func whereSQL(clauses []string) string {
-	if len(clauses) == 0 {
-		return ""
-	}
-	return " WHERE " + strings.Join(clauses, " AND ")
-}
-
-// ListUsers returns a page of users matching f in id order, with the total
-// count of matches. Pages are keyed by id (not OFFSET), so deep pages cost
-// the same as the first.
-func (s *Store) ListUsers(ctx context.Context, f invite.UserFilter) (invite.UserPage, error) {
-	where, args := userWhere(f, nil)
-	var page invite.UserPage
-	if err := s.db.GetContext(ctx, &page.Total, `SELECT count(*) FROM users u JOIN invite_states s ON s.user_id = u.id`+whereSQL(where), args...); err != nil {
-		return page, translate("count users", err)
-	}
-	if f.After > 0 {
-		args = append(args, f.After)
-		where = append(where, fmt.Sprintf("u.id > $%d", len(args)))
-	}
-	args = append(args, f.Limit+1)
-	q := selectUsers + whereSQL(where) + fmt.Sprintf(` ORDER BY u.id LIMIT $%d`, len(args))
-	var rows []userRow
-	if err := s.db.SelectContext(ctx, &rows, q, args...); err != nil {
-		return page, translate("list users", err)
-	}
-	if len(rows) > f.Limit {
-		rows = rows[:f.Limit]
-		page.NextCursor = rows[len(rows)-1].ID
-	}
-	page.Items = make([]invite.User, len(rows))
-	for i, r := range rows {
-		page.Items[i] = r.user()
-	}
-	return page, nil
 }
