@@ -50,7 +50,7 @@ func (s *Server) handlePreview(w http.ResponseWriter, r *http.Request) {
 		NotFound: p.NotFound,
 	}
 	for i, rc := range p.Refused {
-		resp.Refusals[i] = refusalJSON{Code: rc.Code, Message: rc.Message, Count: rc.Count}
+		resp.Refusals[i] = refusalJSON{Code: rc.Reason.Code, Message: rc.Reason.Message, Count: rc.Count}
 	}
 	writeJSON(w, http.StatusOK, resp)
 }

@@ -26,11 +26,11 @@ type Preview struct {
 	NotFound int            // requested ids that match no user
 }
 
-// RefusalCount is how many selected users one reason refuses.
+// RefusalCount is how many selected users one reason refuses. The
+// reason's message is its standard one, without any user's data.
 type RefusalCount struct {
-	Code    string
-	Message string // the reason's standard message, without any user's data
-	Count   int
+	Reason Reason
+	Count  int
 }
 
 // Queued is how many users would be waiting for an invitation afterwards,
@@ -64,7 +64,7 @@ func (in *Inviter) Preview(ctx context.Context, sel Selection) (Preview, error) 
 		case d.Reason != nil:
 			r := refused[d.Reason.Code]
 			if r == nil {
-				r = &RefusalCount{Code: d.Reason.Code, Message: standardMessage(*d.Reason)}
+				r = &RefusalCount{Reason: Reason{Code: d.Reason.Code, Message: standardMessage(*d.Reason)}}
 				refused[d.Reason.Code] = r
 			}
 			r.Count++
@@ -83,7 +83,7 @@ func (in *Inviter) Preview(ctx context.Context, sel Selection) (Preview, error) 
 		p.Refused = append(p.Refused, *r)
 	}
 	slices.SortFunc(p.Refused, func(a, b RefusalCount) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Code, b.Code))
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Reason.Code, b.Reason.Code))
 	})
 	if len(sel.UserIDs) > 0 {
 		// Every user found is one of the ids (a filter only narrows them).
