@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -16,9 +17,10 @@ const defaultPageSize = 50
 // the id (not OFFSET), so a page deep in a million users costs what the
 // first one does.
 //
-// A previous page (f.Before) is always a full one: when fewer users than a
-// page precede the cursor (some were deleted, or the cursor was not at a
-// page boundary), the answer is the first page.
+// A page is full whenever enough users match, and empty only when none
+// does: when fewer than a page precede f.Before (users were deleted, or the
+// cursor was not at a page boundary) the answer is the first page, and when
+// nothing follows f.After (users were deleted) it is the last page.
 func (s *Store) ListUsers(ctx context.Context, f invite.UserFilter) (invite.UserPage, error) {
 	after, before, err := f.PageCursors()
 	if err != nil {
@@ -27,48 +29,63 @@ func (s *Store) ListUsers(ctx context.Context, f invite.UserFilter) (invite.User
 	if f.Limit <= 0 {
 		f.Limit = defaultPageSize
 	}
-	var page invite.UserPage
-	if f.CountByStatus {
-		if page.Counts, err = s.CountUsersByStatus(ctx, f); err != nil {
-			return page, err
-		}
-		for st, n := range page.Counts {
-			if f.Status == "" || f.Status == st {
-				page.Total += n
-			}
-		}
-	} else if page.Total, err = s.countUsers(ctx, f); err != nil {
+	page, err := s.countPage(ctx, f)
+	if err != nil {
 		return page, err
 	}
-	if before != nil {
-		rows, more, err := s.userRows(ctx, f, before, true)
-		if err != nil {
-			return page, err
-		}
-		if len(rows) == f.Limit {
-			page.Items = users(rows)
-			page.NextCursor = invite.CursorAt(f.Sort.Key, page.Items[len(page.Items)-1])
-			if more {
-				page.PrevCursor = invite.CursorAt(f.Sort.Key, page.Items[0])
-			}
-			return page, nil
-		}
-		// Fewer than a page precede the cursor: show the first page.
+	var (
+		rows             []userRow
+		more             bool
+		backward         = before != nil
+		hasPrev, hasNext = after != nil, before != nil
+	)
+	if rows, more, err = s.userRows(ctx, f, cmp.Or(before, after), backward); err != nil {
+		return page, err
 	}
-	rows, more, err := s.userRows(ctx, f, after, false)
+	switch {
+	case backward && len(rows) < f.Limit: // the start is nearer than a page
+		backward, hasNext = false, false
+		rows, more, err = s.userRows(ctx, f, nil, false)
+	case !backward && after != nil && len(rows) == 0: // past the end
+		backward, hasPrev = true, false
+		rows, more, err = s.userRows(ctx, f, nil, true)
+	}
 	if err != nil {
 		return page, err
 	}
 	page.Items = users(rows)
-	if more {
+	if len(rows) == 0 {
+		return page, nil
+	}
+	// Forward, more means a next page; backward, a previous one. The other
+	// side has a page when the request came from it.
+	if more && !backward || hasNext && backward {
 		page.NextCursor = invite.CursorAt(f.Sort.Key, page.Items[len(page.Items)-1])
 	}
-	switch {
-	case after == nil:
-	case len(page.Items) > 0:
+	if more && backward || hasPrev && !backward {
 		page.PrevCursor = invite.CursorAt(f.Sort.Key, page.Items[0])
-	default: // past the end: the previous page is the one before the cursor
-		page.PrevCursor = f.After
+	}
+	return page, nil
+}
+
+// countPage starts a page with the total and, when f asks, the counts per
+// status (and then the total is their sum: one query instead of two).
+func (s *Store) countPage(ctx context.Context, f invite.UserFilter) (invite.UserPage, error) {
+	var (
+		page invite.UserPage
+		err  error
+	)
+	if !f.CountByStatus {
+		page.Total, err = s.countUsers(ctx, f)
+		return page, err
+	}
+	if page.Counts, err = s.CountUsersByStatus(ctx, f); err != nil {
+		return page, err
+	}
+	for st, n := range page.Counts {
+		if f.Status == "" || f.Status == st {
+			page.Total += n
+		}
 	}
 	return page, nil
 }
