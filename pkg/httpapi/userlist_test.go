@@ -2,10 +2,12 @@ package httpapi_test
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -215,5 +217,246 @@ func TestListUsersPagination(t *testing.T) {
 	}
 	for _, q := range []string{"cursor=abc", "cursor=-5"} {
 		wantError(t, e.do(t, "GET", "/api/v1/users?"+q, e.adminToken, nil), http.StatusBadRequest, "invalid_cursor", "cursor")
+	}
+}
+
+// pageBody is a page of GET /api/v1/users with what the user table added.
+type pageBody struct {
+	userListBody
+	PrevCursor *string         `json:"prev_cursor"`
+	Counts     *map[string]int `json:"counts"`
+}
+
+func listPage(t *testing.T, e *env, query string) ([]string, pageBody) {
+	t.Helper()
+	r := e.do(t, "GET", "/api/v1/users?"+query, e.adminToken, nil)
+	want(t, r, http.StatusOK)
+	p := decode[pageBody](t, r)
+	logins := make([]string, len(p.Items))
+	for i, u := range p.Items {
+		logins[i] = u.Login
+	}
+	return logins, p
+}
+
+// orlovs creates users whose names tie (in any case) and some without an
+// e-mail; with root ("First root" "Last root") and admin they make eight.
+func orlovs(t *testing.T, e *env) {
+	t.Helper()
+	for _, u := range []map[string]any{
+		{"login": "o1", "first_name": "Ann", "last_name": "Orlov", "email": "ann@example.com"},
+		{"login": "o2", "first_name": "ann", "last_name": "orlov", "phone": "+7 905 123 45 67"},
+		{"login": "o3", "first_name": "Boris", "last_name": "Orlov", "email": "boris@example.com"},
+		{"login": "o4", "first_name": "Vera", "last_name": "Orlova", "email": "vera@corp.example.org", "phone": "79057654321"},
+		{"login": "o5", "first_name": "Sam", "last_name": "Lee", "phone": "+14155552671"},
+		{"login": "o6", "first_name": "Ann", "last_name": "Orlov", "email": "ann2@example.com"},
+	} {
+		e.createUser(t, u)
+	}
+}
+
+// walkAPI pages through GET /api/v1/users?query forward with cursor, then
+// back with before, and returns the logins of the pages each way.
+func walkAPI(t *testing.T, e *env, query string) (forward, back [][]string) {
+	t.Helper()
+	logins, p := listPage(t, e, query)
+	for {
+		if (p.PrevCursor != nil) != (len(forward) > 0) {
+			t.Fatalf("%s: page %d has prev_cursor %s", query, len(forward), str(p.PrevCursor))
+		}
+		forward = append(forward, logins)
+		if p.NextCursor == nil {
+			break
+		}
+		if len(forward) > 20 {
+			t.Fatalf("%s: more than 20 pages", query)
+		}
+		logins, p = listPage(t, e, query+"&cursor="+url.QueryEscape(*p.NextCursor))
+	}
+	back = append(back, logins)
+	for p.PrevCursor != nil {
+		if len(back) > 20 {
+			t.Fatalf("%s: more than 20 pages back", query)
+		}
+		logins, p = listPage(t, e, query+"&before="+url.QueryEscape(*p.PrevCursor))
+		if p.NextCursor == nil {
+			t.Fatalf("%s: a previous page without next_cursor", query)
+		}
+		back = append(back, logins)
+	}
+	slices.Reverse(back)
+	return forward, back
+}
+
+func TestListUsersSortedPagesBothWays(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	orlovs(t, e)
+	// Super Admin (root), Last admin, Lee, then the Orlovs: Ann, ann and
+	// Ann by id, Boris; Orlova last.
+	byName := []string{rootLogin, adminLogin, "o5", "o1", "o2", "o6", "o3", "o4"}
+	// No e-mail first, by id; "ann2@" before "ann@" ('2' < '@').
+	byEmail := []string{rootLogin, adminLogin, "o2", "o5", "o6", "o1", "o3", "o4"}
+	tests := []struct {
+		sort string
+		want []string
+	}{
+		{"name", byName},
+		{"-name", reversed(byName)},
+		{"email", byEmail},
+		{"-email", reversed(byEmail)},
+		{"-login", []string{rootLogin, "o6", "o5", "o4", "o3", "o2", "o1", adminLogin}},
+		{"-id", []string{"o6", "o5", "o4", "o3", "o2", "o1", adminLogin, rootLogin}},
+	}
+	for _, tt := range tests {
+		for _, limit := range []int{2, 3} {
+			query := "sort=" + url.QueryEscape(tt.sort) + "&limit=" + strconv.Itoa(limit)
+			forward, back := walkAPI(t, e, query)
+			if got := slices.Concat(forward...); !slices.Equal(got, tt.want) {
+				t.Errorf("%s: %v, want %v", query, got, tt.want)
+			}
+			if !slices.EqualFunc(forward, back, slices.Equal) {
+				t.Errorf("%s: pages forward %v, back %v", query, forward, back)
+			}
+		}
+	}
+
+	// The id order keeps its numeric cursors, descending too.
+	for _, q := range []string{"limit=2", "sort=id&limit=2", "sort=-id&limit=2"} {
+		_, p := listPage(t, e, q)
+		if _, err := strconv.ParseInt(str(p.NextCursor), 10, 64); err != nil {
+			t.Errorf("%s: next_cursor %s, want a user id", q, str(p.NextCursor))
+		}
+	}
+}
+
+func reversed(s []string) []string {
+	r := slices.Clone(s)
+	slices.Reverse(r)
+	return r
+}
+
+func TestListUsersColumnSearchParameters(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	orlovs(t, e)
+	e.inviteIDs(t, e.createUser(t, map[string]any{"login": "o7", "first_name": "Olga", "last_name": "Orlova",
+		"email": "olga@example.com"}).ID)
+	tests := []struct {
+		query string
+		want  []string
+	}{
+		{"login=O1", []string{"o1"}},
+		{"name=ann+orlov", []string{"o1", "o2", "o6"}},
+		{"name=orlova", []string{"o4", "o7"}},
+		{"name=orlova&invite_status=waiting", []string{"o7"}},
+		{"email=EXAMPLE.COM", []string{"o1", "o3", "o6", "o7"}},
+		{"phone=905+123", []string{"o2"}},
+		{"phone=%2B7+(905)+765", []string{"o4"}},
+		{"name=orlov&email=corp&sort=-login", []string{"o4"}},
+		{"q=example&name=ann", []string{"o1", "o6"}},
+		{"name=root", nil}, // a login, not a name
+	}
+	for _, tt := range tests {
+		got, p := listPage(t, e, tt.query)
+		if !slices.Equal(got, tt.want) || p.Total != len(tt.want) {
+			t.Errorf("%s: %v (total %d), want %v", tt.query, got, p.Total, tt.want)
+		}
+	}
+}
+
+func TestListUsersCounts(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	statusFixture(t, e)
+	// Without counts=1 there is no counts key at all.
+	r := e.do(t, "GET", "/api/v1/users", e.adminToken, nil)
+	want(t, r, http.StatusOK)
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(r.Body, &raw); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := raw["counts"]; ok {
+		t.Errorf("counts without counts=1: %s", r.Body)
+	}
+	if string(raw["prev_cursor"]) != "null" {
+		t.Errorf("first page: prev_cursor %s, want null", raw["prev_cursor"])
+	}
+	tests := []struct {
+		query string
+		total int
+		want  map[string]int
+	}{
+		// root and admin are not invited.
+		{"counts=1", 6, map[string]int{"all": 6, "not_invited": 3, "waiting": 1, "invited": 1, "error": 1}},
+		{"counts=true&invite_status=waiting", 1, map[string]int{"all": 6, "not_invited": 3, "waiting": 1, "invited": 1, "error": 1}},
+		{"counts=1&q=example.com", 2, map[string]int{"all": 2, "not_invited": 1, "waiting": 1, "invited": 0, "error": 0}},
+		// Logins with an o: root, done, broken.
+		{"counts=1&login=o&invite_status=not_invited", 1, map[string]int{"all": 3, "not_invited": 1, "waiting": 0, "invited": 1, "error": 1}},
+	}
+	for _, tt := range tests {
+		_, p := listPage(t, e, tt.query)
+		if p.Counts == nil || !maps.Equal(*p.Counts, tt.want) || p.Total != tt.total {
+			got := map[string]int(nil)
+			if p.Counts != nil {
+				got = *p.Counts
+			}
+			t.Errorf("%s: counts %v total %d; want %v total %d", tt.query, got, p.Total, tt.want, tt.total)
+		}
+	}
+}
+
+func TestListUsersParameterValidation(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	_, byLogin := listPage(t, e, "sort=login&limit=1")
+	loginCursor := url.QueryEscape(str(byLogin.NextCursor))
+	long := url.QueryEscape(strings.Repeat("я", 257))
+	tests := []struct {
+		query, code, field string
+	}{
+		{"sort=bogus", "invalid_sort", "sort"},
+		{"sort=Login", "invalid_sort", "sort"},
+		{"sort=-", "invalid_sort", "sort"},
+		{"sort=--login", "invalid_sort", "sort"},
+		{"sort=name&cursor=" + loginCursor, "invalid_cursor", "cursor"}, // a cursor of another sort
+		{"cursor=" + loginCursor, "invalid_cursor", "cursor"},
+		{"sort=login&cursor=1", "invalid_cursor", "cursor"},
+		{"sort=login&cursor=" + loginCursor + "x", "invalid_cursor", "cursor"},
+		{"before=abc", "invalid_cursor", "before"},
+		{"before=-1", "invalid_cursor", "before"},
+		{"cursor=1&before=2", "invalid_cursor", "before"},
+		{"login=" + long, "too_long", "login"},
+		{"name=" + long, "too_long", "name"},
+		{"email=" + long, "too_long", "email"},
+		{"phone=" + long, "too_long", "phone"},
+		{"counts=maybe", "invalid_counts", "counts"},
+	}
+	for _, tt := range tests {
+		wantError(t, e.do(t, "GET", "/api/v1/users?"+tt.query, e.adminToken, nil), http.StatusBadRequest, tt.code, tt.field)
+	}
+	// The longest accepted search is a search like any other.
+	if got, _ := listIDs(t, e, "name="+url.QueryEscape(strings.Repeat("я", 256))); len(got) != 0 {
+		t.Errorf("a 256-letter name matched %v", got)
+	}
+}
+
+func TestInviteByColumnFilter(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	orlovs(t, e)
+	res := e.invite(t, e.adminToken, map[string]any{"filter": map[string]any{"name": "ann orlov", "email": "example"}})
+	if res.Queued != 2 || res.Rejected != 0 {
+		t.Fatalf("filter name=ann orlov, email=example: %+v, want 2 queued", res)
+	}
+	got, _ := listPage(t, e, "invite_status=waiting")
+	if want := []string{"o1", "o6"}; !slices.Equal(got, want) {
+		t.Errorf("waiting: %v, want %v", got, want)
+	}
+	r := e.do(t, "POST", "/api/v1/invitations", e.adminToken,
+		map[string]any{"filter": map[string]any{"phone": strings.Repeat("1", 257)}})
+	wantError(t, r, http.StatusBadRequest, "too_long", "filter.phone")
+	if got, _ := listPage(t, e, "invite_status=waiting"); len(got) != 2 {
+		t.Errorf("a refused request changed statuses: waiting %v", got)
 	}
 }
