@@ -23,7 +23,8 @@ SETSID := $(shell command -v setsid 2>/dev/null)
 .PHONY: help
 help:
 	@echo 'make run    build, migrate, then run api and worker in the foreground (Ctrl-C stops both)'
-	@echo 'make test   lint, then all tests with the race detector (needs PostgreSQL and Redis)'
+	@echo 'make test   lint, then all tests with the race detector (needs PostgreSQL and Redis;'
+	@echo '            installs Chromium for the browser tests when missing)'
 	@echo 'make bench  run the benchmarks'
 	@echo 'make build  build bin/api and bin/worker'
 	@echo 'make lint   gofmt check, go vet, staticcheck $(STATICCHECK_VERSION)'
@@ -69,9 +70,22 @@ lint:
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
 
+# The browser tests drive Debian's Chromium (CHROMIUM overrides the path).
+# Installed here when missing, so that a fresh machine needs nothing by hand.
+CHROMIUM ?= $(shell command -v chromium 2>/dev/null || echo /usr/bin/chromium)
+
+.PHONY: browser
+browser:
+	if [[ -x "$(CHROMIUM)" ]]; then exit 0; fi
+	echo "installing Debian's chromium for the browser tests"
+	sudo=""; if [[ "$$(id -u)" != 0 ]]; then sudo=sudo; fi
+	export DEBIAN_FRONTEND=noninteractive
+	$$sudo apt-get install -y --no-install-recommends chromium chromium-driver ||
+	  { $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends chromium chromium-driver; }
+
 .PHONY: test
-test: lint
-	$(GO) test -race -count=1 -timeout 30m ./...
+test: lint browser
+	CHROMIUM="$(CHROMIUM)" $(GO) test -race -count=1 -timeout 30m ./...
 
 .PHONY: bench
 bench:

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/inviter/inviter/pkg/account"
 	"github.com/inviter/inviter/pkg/auth"
 	"github.com/inviter/inviter/pkg/config"
 	"github.com/inviter/inviter/pkg/health"
@@ -64,14 +65,22 @@ func API(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if dev {
 		log.Warn("DEVELOPMENT OUTBOX: no SMTP server or Vonage account configured; admins can read the outbox, temporary passwords included, at GET /api/v1/dev/outbox")
 	}
+	inviter := invite.NewInviter(store, enq, log)
+	accounts := account.New(store, hasher, 0)
 	srv := httpapi.NewServer(httpapi.Deps{
 		Store:     store,
-		Inviter:   invite.NewInviter(store, enq, log),
+		Inviter:   inviter,
 		Temporary: hasher,
+		Accounts:  accounts,
 		Checks:    map[string]health.Check{"postgres": PingDB(db), "redis": PingRedis(rc)},
 		Log:       log,
 		DevOutbox: dev,
 	})
+	closeUI, err := adminUI(cfg, srv.Mux(), store, inviter, accounts, log)
+	if err != nil {
+		return err
+	}
+	defer closeUI()
 	return Serve(ctx, cfg.HTTPAddr, srv, cfg.ShutdownTimeout, log, "api")
 }
 

@@ -1,5 +1,7 @@
 package invite
 
+import "strings"
+
 // Reason codes kept on a user in status error. They are a contract: the admin
 // UI and API clients switch on them.
 const (
@@ -42,4 +44,23 @@ func NewReason(code, detail string) *Reason {
 		msg += " (" + detail + ")"
 	}
 	return &Reason{Code: code, Message: msg}
+}
+
+// Detail is the part of the message after the standard text of its code
+// (a provider's answer, say), so that a page can show the standard text in
+// the reader's language and the detail as it came.
+func (r Reason) Detail() string {
+	std, ok := reasonMessages[r.Code]
+	if !ok {
+		return r.Message
+	}
+	d := strings.TrimPrefix(r.Message, std)
+	if d == r.Message {
+		return ""
+	}
+	d = strings.TrimSpace(d)
+	if strings.HasPrefix(d, "(") && strings.HasSuffix(d, ")") {
+		d = d[1 : len(d)-1]
+	}
+	return d
 }

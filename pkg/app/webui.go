@@ -1,0 +1,38 @@
+package app
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/hibiken/asynq"
+	"github.com/hibiken/asynqmon"
+
+	"github.com/inviter/inviter/pkg/account"
+	"github.com/inviter/inviter/pkg/config"
+	"github.com/inviter/inviter/pkg/web"
+)
+
+// monitoringPath is where the queue dashboard lives (a contract of the UI).
+const monitoringPath = "/monitoring"
+
+// adminUI builds the admin pages and the queue dashboard and mounts them on
+// the API's router beside /api/ and the health checks. close releases the
+// dashboard's Redis connections.
+func adminUI(cfg config.Config, mux *http.ServeMux, store web.Store, inviter web.Inviter, accounts *account.Service, log *slog.Logger) (close func(), err error) {
+	redisOpt, err := asynq.ParseRedisURI(cfg.RedisURL)
+	if err != nil {
+		return nil, err
+	}
+	full := asynqmon.New(asynqmon.Options{RootPath: monitoringPath, RedisConnOpt: redisOpt})
+	readOnly := asynqmon.New(asynqmon.Options{RootPath: monitoringPath, RedisConnOpt: redisOpt, ReadOnly: true})
+	ui := web.New(web.Deps{Store: store, Inviter: inviter, Accounts: accounts,
+		Monitoring: full, MonitoringReadOnly: readOnly, Log: log})
+	mux.Handle("/", ui)
+	return func() {
+		for _, h := range []*asynqmon.HTTPHandler{full, readOnly} {
+			if err := h.Close(); err != nil {
+				log.Warn("close queue dashboard", "err", err)
+			}
+		}
+	}, nil
+}

@@ -1,0 +1,84 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/inviter/inviter/pkg/invite"
+)
+
+// languages are the UI's languages; the first is the default.
+var languages = []string{"en", "ru"}
+
+// chooseLang picks the page language: ?lang= (remembered in a cookie by
+// the page middleware), then the cookie, then the browser's preference.
+func chooseLang(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); knownLang(l) {
+		return l
+	}
+	if c, err := r.Cookie(langCookie); err == nil && knownLang(c.Value) {
+		return c.Value
+	}
+	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
+		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		base, _, _ := strings.Cut(strings.ToLower(tag), "-")
+		if knownLang(base) {
+			return base
+		}
+	}
+	return languages[0]
+}
+
+func knownLang(l string) bool {
+	for _, k := range languages {
+		if l == k {
+			return true
+		}
+	}
+	return false
+}
+
+// translate returns the catalog's text for key, formatted with args; a
+// missing key shows as itself (the package's tests keep the catalogs
+// complete).
+func translate(lang, key string, args ...any) string {
+	msg, ok := lookup(lang, key)
+	if !ok {
+		return key
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(msg, args...)
+	}
+	return msg
+}
+
+func lookup(lang, key string) (string, bool) {
+	msg, ok := catalog[lang][key]
+	return msg, ok
+}
+
+// pluralForm is the CLDR plural category of n: English has one/other,
+// Russian one/few/many.
+func pluralForm(lang string, n int) string {
+	if n < 0 {
+		n = -n
+	}
+	if lang != "ru" {
+		if n == 1 {
+			return "one"
+		}
+		return "other"
+	}
+	switch d, dd := n%10, n%100; {
+	case d == 1 && dd != 11:
+		return "one"
+	case d >= 2 && d <= 4 && (dd < 12 || dd > 14):
+		return "few"
+	default:
+		return "many"
+	}
+}
+
+func asError(err error, target **invite.Error) bool { return errors.As(err, target) }

@@ -1,0 +1,151 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/inviter/inviter/pkg/invite"
+)
+
+// maxPicked bounds the ids one form may carry; a bigger selection is "all
+// matching the filter", which carries no ids.
+const maxPicked = 1000
+
+// selection reads the users an admin picked: ticked rows, or all users
+// matching the table's filter.
+type selection struct {
+	Query       listQuery
+	AllMatching bool
+	UserIDs     []int64
+}
+
+func readSelection(r *http.Request) (selection, error) {
+	if err := r.ParseForm(); err != nil {
+		return selection{}, invite.Errorf(invite.KindInvalid, "invalid_form", "the form could not be read").Wrap(err)
+	}
+	s := selection{Query: parseListQuery(r.PostForm, "f_"), AllMatching: r.PostForm.Get("all_matching") == "1"}
+	if s.AllMatching {
+		return s, nil
+	}
+	ids := r.PostForm["user_id"]
+	if len(ids) > maxPicked {
+		return s, invite.Errorf(invite.KindInvalid, "too_many", "more than %d users ticked; select all matching instead", maxPicked).WithField("user_ids")
+	}
+	for _, v := range ids {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return s, invite.Errorf(invite.KindInvalid, "invalid_id", "a selected user id is not valid").WithField("user_ids")
+		}
+		s.UserIDs = append(s.UserIDs, id)
+	}
+	if len(s.UserIDs) == 0 {
+		return s, invite.Errorf(invite.KindInvalid, "required", "select users first").WithField("user_ids")
+	}
+	return s, nil
+}
+
+func (s selection) invite() invite.Selection {
+	if s.AllMatching {
+		f := s.Query.filter(0)
+		f.Sort, f.After, f.Before = invite.Sort{}, "", ""
+		return invite.Selection{Filter: &f}
+	}
+	return invite.Selection{UserIDs: s.UserIDs}
+}
+
+type confirmPage struct {
+	base
+	selection
+	Preview invite.Preview
+	Method  invite.VerificationMethod
+	Back    string
+}
+
+// Sendable is how many new invitations the send would make.
+func (p confirmPage) Sendable() int { return p.Preview.Email + p.Preview.SMS }
+
+// confirmInvite shows what "Send invitation" will do (how many, by which
+// channel, who is refused and why) before anything is sent.
+func (ui *UI) confirmInvite(w http.ResponseWriter, r *http.Request) {
+	sel, err := readSelection(r)
+	if err != nil {
+		ui.formError(w, r, err)
+		return
+	}
+	pv, err := ui.Inviter.Preview(r.Context(), sel.invite())
+	if err != nil {
+		ui.formError(w, r, err)
+		return
+	}
+	back := sel.Query.href(nil)
+	if b := safeNext(r.PostForm.Get("back")); b != "" {
+		back = b
+	}
+	ui.render(w, r, http.StatusOK, "confirm", confirmPage{base: ui.base(r, "confirm.title", "users"),
+		selection: sel, Preview: pv, Method: pv.Method, Back: back})
+}
+
+// sendInvite sends, then shows the table with the batch's progress.
+func (ui *UI) sendInvite(w http.ResponseWriter, r *http.Request) {
+	sel, err := readSelection(r)
+	if err != nil {
+		ui.formError(w, r, err)
+		return
+	}
+	v := viewerFrom(r.Context())
+	res, err := ui.Inviter.Invite(r.Context(), v.session.UserID, sel.invite())
+	if err != nil {
+		ui.formError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, sel.Query.href(func(q url.Values) {
+		q.Set("batch", strconv.FormatInt(res.BatchID, 10))
+	}), http.StatusSeeOther)
+}
+
+// formError answers a form the user can fix with a 400 page naming the
+// problem, and anything else as fail does.
+func (ui *UI) formError(w http.ResponseWriter, r *http.Request, err error) {
+	if invite.KindOf(err) != invite.KindInvalid {
+		ui.fail(w, r, err)
+		return
+	}
+	lang := viewerFrom(r.Context()).lang
+	ui.render(w, r, http.StatusBadRequest, "error", errorPage{base: ui.base(r, "error.title", ""),
+		Heading: translate(lang, "error.400"), Message: errorText(lang, err)})
+}
+
+// progressJSON is a batch's progress for the page's progress bar.
+type progressJSON struct {
+	Total   int  `json:"total"`
+	Waiting int  `json:"waiting"`
+	Invited int  `json:"invited"`
+	Failed  int  `json:"failed"`
+	Refused int  `json:"refused"`
+	Done    bool `json:"done"`
+}
+
+// batchProgress answers the progress bar's polls.
+func (ui *UI) batchProgress(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		http.NotFound(w, r)
+		return
+	}
+	p, err := ui.Store.BatchProgress(r.Context(), id)
+	if invite.KindOf(err) == invite.KindNotFound {
+		http.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		ui.Log.ErrorContext(r.Context(), "batch progress", "batch_id", id, "err", err)
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(progressJSON{ //nolint:errcheck // the client went away
+		Total: p.Total(), Waiting: p.Waiting, Invited: p.Invited, Failed: p.Failed + p.Refused, Refused: p.Refused, Done: p.Done(),
+	})
+}

@@ -1,0 +1,124 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/inviter/inviter/pkg/invite"
+)
+
+type loginPage struct {
+	base
+	Next, Login, Error string
+}
+
+func (ui *UI) loginForm(w http.ResponseWriter, r *http.Request) {
+	if v := viewerFrom(r.Context()); v.session != nil {
+		http.Redirect(w, r, landing(v.session, ""), http.StatusSeeOther)
+		return
+	}
+	ui.render(w, r, http.StatusOK, "login", loginPage{base: ui.base(r, "login.title", ""), Next: safeNext(r.URL.Query().Get("next"))})
+}
+
+// login signs in and sets the session cookie. A temporary password leads
+// to the password form before anything else.
+func (ui *UI) login(w http.ResponseWriter, r *http.Request) {
+	in, err := ui.Accounts.SignIn(r.Context(), r.PostFormValue("login"), r.PostFormValue("password"))
+	if err != nil {
+		status := http.StatusUnauthorized
+		switch invite.KindOf(err) {
+		case invite.KindInvalid:
+			status = http.StatusBadRequest
+		case invite.KindUnauthorized:
+		case invite.KindUnavailable:
+			status = http.StatusServiceUnavailable
+		default:
+			ui.fail(w, r, err)
+			return
+		}
+		lang := viewerFrom(r.Context()).lang
+		ui.render(w, r, status, "login", loginPage{base: ui.base(r, "login.title", ""),
+			Next: safeNext(r.PostFormValue("next")), Login: r.PostFormValue("login"), Error: errorText(lang, err)})
+		return
+	}
+	// A fresh token on every sign-in: a cookie planted before cannot ride
+	// into the new session (session fixation).
+	setCookie(w, r, sessionCookie, in.Token, int(ui.Accounts.SessionTTL().Seconds()))
+	clearCookie(w, r, preCookie)
+	ss := invite.Session{UserID: in.UserID, Role: in.Role, MustChangePassword: in.MustChangePassword}
+	http.Redirect(w, r, landing(&ss, safeNext(r.PostFormValue("next"))), http.StatusSeeOther)
+}
+
+// landing is where a signed-in visitor goes: the password form while they
+// owe a new password, next when it is given, the user table for admins,
+// their account page for everyone else.
+func landing(ss *invite.Session, next string) string {
+	switch {
+	case ss.MustChangePassword:
+		return "/password"
+	case next != "":
+		return next
+	case ss.Role.IsAdmin():
+		return "/users"
+	}
+	return "/account"
+}
+
+// safeNext keeps a post-sign-in address only when it is a path on this
+// site, so the sign-in form cannot be used to send people elsewhere.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return ""
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Host != "" || u.Scheme != "" || u.Path == "/login" {
+		return ""
+	}
+	return u.RequestURI()
+}
+
+func (ui *UI) logout(w http.ResponseWriter, r *http.Request) {
+	if err := ui.Accounts.SignOut(r.Context(), viewerFrom(r.Context()).tokenHash); err != nil {
+		ui.fail(w, r, err)
+		return
+	}
+	clearCookie(w, r, sessionCookie)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+type passwordPage struct {
+	base
+	Temporary    bool
+	Error, Field string
+}
+
+func (ui *UI) passwordForm(w http.ResponseWriter, r *http.Request) {
+	v := viewerFrom(r.Context())
+	ui.render(w, r, http.StatusOK, "password", passwordPage{base: ui.base(r, "password.title", ""), Temporary: v.session.MustChangePassword})
+}
+
+func (ui *UI) changePassword(w http.ResponseWriter, r *http.Request) {
+	v := viewerFrom(r.Context())
+	err := ui.Accounts.ChangePassword(r.Context(), *v.session, v.tokenHash, r.PostFormValue("old_password"), r.PostFormValue("new_password"))
+	if err != nil {
+		if invite.KindOf(err) != invite.KindInvalid {
+			ui.fail(w, r, err)
+			return
+		}
+		p := passwordPage{base: ui.base(r, "password.title", ""), Temporary: v.session.MustChangePassword, Error: errorText(v.lang, err)}
+		var e *invite.Error
+		if asError(err, &e) {
+			p.Field = e.Field
+		}
+		ui.render(w, r, http.StatusBadRequest, "password", p)
+		return
+	}
+	ss := *v.session
+	ss.MustChangePassword = false
+	http.Redirect(w, r, landing(&ss, ""), http.StatusSeeOther)
+}
+
+func (ui *UI) accountPage(w http.ResponseWriter, r *http.Request) {
+	ui.render(w, r, http.StatusOK, "account", ui.base(r, "account.title", ""))
+}

@@ -1,0 +1,111 @@
+// The admin UI's few behaviours. Every page works without them; they make
+// selecting rows quicker and keep the progress of a batch up to date.
+(function () {
+  "use strict";
+
+  function initSelection() {
+    var form = document.getElementById("invite-form");
+    if (!form) return;
+    var pageBox = document.getElementById("select-page");
+    var allBox = document.getElementById("all-matching");
+    var counter = document.getElementById("selected-count");
+    var rows = function () { return form.querySelectorAll('input[name="user_id"]'); };
+
+    function update() {
+      var boxes = rows(), n = 0;
+      for (var i = 0; i < boxes.length; i++) if (boxes[i].checked) n++;
+      if (pageBox) {
+        pageBox.checked = boxes.length > 0 && n === boxes.length;
+        pageBox.indeterminate = n > 0 && n < boxes.length;
+      }
+      if (counter && !allBox.checked) {
+        counter.textContent = n > 0 ? counter.dataset.template.replace("%d", n) : "";
+      } else if (counter) {
+        counter.textContent = "";
+      }
+      for (var j = 0; j < boxes.length; j++) boxes[j].disabled = allBox.checked;
+      if (pageBox) pageBox.disabled = allBox.checked;
+    }
+
+    if (pageBox) {
+      pageBox.addEventListener("change", function () {
+        var boxes = rows();
+        for (var i = 0; i < boxes.length; i++) boxes[i].checked = pageBox.checked;
+        update();
+      });
+    }
+    form.addEventListener("change", function (e) {
+      if (e.target !== pageBox) update();
+    });
+    form.addEventListener("submit", function (e) {
+      var any = allBox.checked;
+      var boxes = rows();
+      for (var i = 0; i < boxes.length && !any; i++) any = boxes[i].checked;
+      if (!any) {
+        e.preventDefault();
+        counter.textContent = counter.dataset.empty;
+      }
+    });
+    update();
+  }
+
+  function initProgress() {
+    var panel = document.getElementById("batch-progress");
+    if (!panel) return;
+    var bar = document.getElementById("batch-bar");
+    var delay = 1000;
+
+    function show(p) {
+      var total = Math.max(p.total, 1);
+      bar.max = total;
+      bar.value = p.total - p.waiting;
+      bar.textContent = Math.round((100 * (p.total - p.waiting)) / total) + "%";
+      ["waiting", "invited", "failed"].forEach(function (k) {
+        var el = panel.querySelector('[data-count="' + k + '"]');
+        if (el) el.textContent = String(p[k]);
+      });
+      if (p.done) {
+        panel.querySelector("[data-state]").textContent = panel.dataset.doneText;
+        refreshTable().then(function () { panel.classList.add("done"); });
+      }
+    }
+
+    // refreshTable swaps in the rows and the status counts as they are now,
+    // from a fresh copy of this page, so the statuses the batch changed show
+    // without a reload. Ticked boxes are lost only on rows that changed.
+    function refreshTable() {
+      return fetch(location.href, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : Promise.reject(new Error("HTTP " + r.status)); })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html");
+          ["table.users tbody", "ul.facets"].forEach(function (sel) {
+            var now = document.querySelector(sel), next = fresh.querySelector(sel);
+            if (now && next) now.replaceWith(document.adoptNode(next));
+          });
+        })
+        .catch(function () { /* the counts above are still right */ });
+    }
+
+    function poll() {
+      fetch(panel.dataset.batchUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) {
+          if (!r.ok) throw new Error("HTTP " + r.status);
+          return r.json();
+        })
+        .then(function (p) {
+          show(p);
+          if (!p.done) setTimeout(poll, delay);
+        })
+        .catch(function () {
+          delay = Math.min(delay * 2, 15000);
+          setTimeout(poll, delay);
+        });
+    }
+    poll();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    initSelection();
+    initProgress();
+  });
+})();

@@ -1,0 +1,77 @@
+package web
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/inviter/inviter/pkg/invite"
+)
+
+// listQuery is the user table's state as it travels in the address: the
+// status filter, the searches, the order and the page.
+type listQuery struct {
+	Status                       invite.Status
+	Q, Login, Name, Email, Phone string
+	Sort                         invite.Sort
+	After, Before                string
+}
+
+// SortParam is the sort as the address writes it.
+func (q listQuery) SortParam() string {
+	if q.Sort.Key == "" || (q.Sort.Key == invite.SortID && !q.Sort.Desc) {
+		return ""
+	}
+	return q.Sort.String()
+}
+
+// HasColumnSearch reports whether a per-column search is in use.
+func (q listQuery) HasColumnSearch() bool { return q.Login+q.Name+q.Email+q.Phone != "" }
+
+// parseListQuery reads the table's state; values it cannot use (an unknown
+// status or sort) fall back to the defaults rather than failing the page.
+func parseListQuery(v url.Values, prefix string) listQuery {
+	get := func(k string) string { return strings.TrimSpace(v.Get(prefix + k)) }
+	q := listQuery{Q: get("q"), Login: get("login"), Name: get("name"), Email: get("email"), Phone: get("phone")}
+	q.Status, _ = invite.ParseStatus(get("status"))
+	if s, err := invite.ParseSort(get("sort")); err == nil {
+		q.Sort = s
+	}
+	q.After, q.Before = v.Get("after"), v.Get("before")
+	return q
+}
+
+// filter is the store's filter for the table's state.
+func (q listQuery) filter(limit int) invite.UserFilter {
+	return invite.UserFilter{Status: q.Status, Query: q.Q, Login: q.Login, Name: q.Name, Email: q.Email, Phone: q.Phone,
+		Sort: q.Sort, Limit: limit, After: q.After, Before: q.Before}
+}
+
+// values writes the state back as address parameters, page excluded.
+func (q listQuery) values() url.Values {
+	v := url.Values{}
+	set := func(k, val string) {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	set("status", string(q.Status))
+	set("q", q.Q)
+	set("login", q.Login)
+	set("name", q.Name)
+	set("email", q.Email)
+	set("phone", q.Phone)
+	set("sort", q.SortParam())
+	return v
+}
+
+// href is the table's address with changes applied to its parameters.
+func (q listQuery) href(change func(url.Values)) string {
+	v := q.values()
+	if change != nil {
+		change(v)
+	}
+	if len(v) == 0 {
+		return "/users"
+	}
+	return "/users?" + v.Encode()
+}

@@ -1,0 +1,105 @@
+// Package web is the admin UI: server-rendered pages (html/template,
+// embedded assets, a little plain JavaScript) for signing in, the user
+// table with "Send invitation", the user card, settings and the queue
+// dashboard. It signs in with a session cookie and protects every form
+// against cross-site requests.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/inviter/inviter/pkg/account"
+	"github.com/inviter/inviter/pkg/invite"
+)
+
+// Store is what the pages read and write in PostgreSQL.
+type Store interface {
+	ListUsers(ctx context.Context, f invite.UserFilter) (invite.UserPage, error)
+	CountUsersByStatus(ctx context.Context, f invite.UserFilter) (map[invite.Status]int, error)
+	BatchProgress(ctx context.Context, id int64) (invite.BatchProgress, error)
+	User(ctx context.Context, id int64) (invite.User, error)
+	Invitations(ctx context.Context, userID int64) ([]invite.Invitation, error)
+	CreateUser(ctx context.Context, n invite.NewUser) (invite.User, error)
+	VerificationMethod(ctx context.Context) (invite.VerificationMethod, error)
+	SetVerificationMethod(ctx context.Context, m invite.VerificationMethod, by int64) error
+}
+
+// Inviter runs "Send invitation".
+type Inviter interface {
+	Invite(ctx context.Context, requestedBy int64, sel invite.Selection) (invite.BatchResult, error)
+	Preview(ctx context.Context, sel invite.Selection) (invite.Preview, error)
+}
+
+// Deps are the UI's dependencies.
+type Deps struct {
+	Store    Store
+	Inviter  Inviter
+	Accounts *account.Service
+	// Monitoring is the queue dashboard for super admins, and
+	// MonitoringReadOnly the same for other admins; both are mounted at
+	// /monitoring/ behind sign-in. Nil hides the page.
+	Monitoring         http.Handler
+	MonitoringReadOnly http.Handler
+	Log                *slog.Logger
+}
+
+// UI is the admin UI as an http.Handler.
+type UI struct {
+	Deps
+	mux   *http.ServeMux
+	pages *pages
+	csrf  *http.CrossOriginProtection
+}
+
+// New returns the admin UI. It panics only if the embedded templates do not
+// parse, which the package's tests rule out.
+func New(d Deps) *UI {
+	ui := &UI{Deps: d, mux: http.NewServeMux(), pages: mustParsePages(), csrf: http.NewCrossOriginProtection()}
+	ui.csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		securityHeaders(w.Header())
+		ui.renderError(w, r, http.StatusForbidden, "error.csrf")
+	}))
+	ui.routes()
+	return ui
+}
+
+func (ui *UI) ServeHTTP(w http.ResponseWriter, r *http.Request) { ui.mux.ServeHTTP(w, r) }
+
+func (ui *UI) routes() {
+	m := ui.mux
+	m.Handle("GET /static/", staticHandler())
+	m.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/users", http.StatusSeeOther)
+	})
+	m.Handle("GET /login", ui.page(ui.loginForm))
+	m.Handle("POST /login", ui.form(ui.login))
+	m.Handle("POST /logout", ui.signedIn(ui.logout))
+	m.Handle("GET /password", ui.signedIn(ui.passwordForm))
+	m.Handle("POST /password", ui.signedIn(ui.changePassword))
+	m.Handle("GET /account", ui.signedIn(ui.accountPage))
+
+	m.Handle("GET /users", ui.admin(ui.usersPage))
+	m.Handle("POST /users", ui.admin(ui.createUser))
+	m.Handle("GET /users/{id}", ui.admin(ui.userCard))
+	m.Handle("POST /users/invite", ui.admin(ui.confirmInvite))
+	m.Handle("POST /users/invite/send", ui.admin(ui.sendInvite))
+	m.Handle("GET /users/batches/{id}", ui.admin(ui.batchProgress))
+
+	m.Handle("GET /settings", ui.superAdmin(ui.settingsPage))
+	m.Handle("POST /settings", ui.superAdmin(ui.saveSettings))
+
+	m.Handle("/monitoring/", ui.monitoring())
+	m.HandleFunc("/monitoring", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/monitoring/", http.StatusMovedPermanently)
+	})
+	m.Handle("/", ui.page(func(w http.ResponseWriter, r *http.Request) {
+		ui.renderError(w, r, http.StatusNotFound, "error.not_found")
+	}))
+}
+
+// importEnabled and exportEnabled tell whether the import page and the
+// export button are offered.
+func (ui *UI) importEnabled() bool { return false }
+func (ui *UI) exportEnabled() bool { return false }
