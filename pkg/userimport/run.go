@@ -66,7 +66,7 @@ func (r *run) save(ctx context.Context, tx Tx) error {
 	slices.SortFunc(matches, func(a, b Match) int { return a.Line - b.Line })
 	var (
 		updates []Update
-		claimed = map[int64]int{}              // user id -> line that matched it first
+		claimed = map[int64]int{} // user id -> line that matched it first
 	)
 	for _, m := range matches {
 		if m.Count > 1 {
