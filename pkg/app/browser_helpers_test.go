@@ -93,6 +93,20 @@ func eval[T any](b *browser, expr string) T {
 	return v
 }
 
+// fetchStatus makes the page send a request with its cookies (as the
+// page's own script would) and returns the response status.
+func (b *browser) fetchStatus(method, path string) int {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	expr := fmt.Sprintf(`fetch(%q, {method: %q}).then(r => r.status)`, path, method)
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[int](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("browser: %s %s: %v", method, path, err)
+	}
+	return v
+}
+
 // waitFor polls a JavaScript predicate until it is true. It survives page
 // loads in between, which is what a form submission or a redirect causes.
 func (b *browser) waitFor(what, expr string, timeout time.Duration) {
