@@ -30,7 +30,7 @@ type fixture struct {
 
 // newFixture builds an Importer the way pkg/app does; with invitations it
 // enqueues into a test Redis database.
-func newFixture(t *testing.T, limits userimport.Limits, invitations bool) *fixture {
+func newFixture(t testing.TB, limits userimport.Limits, invitations bool) *fixture {
 	t.Helper()
 	db := testenv.NewDatabase(t)
 	store := postgres.NewStore(db.DB)

@@ -213,8 +213,8 @@ func (c *counter) Read(p []byte) (int, error) {
 	c.n += int64(n)
 	over := c.n > c.max
 	c.mu.Unlock()
-	if over {
-		return n, c.tooLarge
+	if over { // refuse the whole read: what is past the limit is never looked at
+		return 0, c.tooLarge
 	}
 	return n, err
 }

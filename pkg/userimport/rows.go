@@ -113,15 +113,7 @@ func rowMessage(e *invite.Error) string {
 	if e.Code == "required" && e.Field == FieldLogin {
 		return "The row has neither a login nor a valid e-mail address or phone number to serve as one."
 	}
-	return capitalise(e.Message) + "."
-}
-
-func capitalise(s string) string {
-	r, size := utf8.DecodeRuneInString(s)
-	if r == utf8.RuneError {
-		return s
-	}
-	return strings.ToUpper(string(r)) + s[size:]
+	return e.Message + "."
 }
 
 // dedup finds rows that use a login or an e-mail address an earlier valid
