@@ -87,4 +87,6 @@ func TestLimits(t *testing.T) {
 
 type failingReader struct{}
 
-func (failingReader) Read([]byte) (int, error) { return 0, errors.New("read a file declared too large") }
+func (failingReader) Read([]byte) (int, error) {
+	return 0, errors.New("read a file declared too large")
+}
