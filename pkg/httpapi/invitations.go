@@ -87,6 +87,12 @@ func (s *Server) handleInvite(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	writeJSON(w, http.StatusAccepted, toInviteResponse(res))
+}
+
+// toInviteResponse is the JSON of a batch's outcome; the import report
+// shows its invitations the same way.
+func toInviteResponse(res invite.BatchResult) inviteResponse {
 	resp := inviteResponse{BatchID: res.BatchID, Queued: res.Queued, Rejected: res.Rejected, Results: make([]inviteResult, len(res.Outcomes))}
 	for i, o := range res.Outcomes {
 		item := inviteResult{UserID: o.UserID, Channel: optional(string(o.Channel)), Error: o.Error}
@@ -96,5 +102,5 @@ func (s *Server) handleInvite(w http.ResponseWriter, r *http.Request) {
 		}
 		resp.Results[i] = item
 	}
-	writeJSON(w, http.StatusAccepted, resp)
+	return resp
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,6 +48,9 @@ type Deps struct {
 	// Temporary and SessionTTL. The binary shares one with the admin pages
 	// so that both draw on one pool of password hashing.
 	Accounts *account.Service
+	// Imports runs user imports from files (POST /api/v1/users/import and
+	// GET /api/v1/users/imports/{id}); without it those routes are absent.
+	Imports Importer
 	// DevOutbox exposes GET /api/v1/dev/outbox to admins. Only for
 	// development: the outbox stands in for mailboxes and holds passwords.
 	DevOutbox bool
@@ -85,6 +89,11 @@ func (s *Server) routes() {
 	r.handle("POST", "/api/v1/users", s.admin(s.handleCreateUser))
 	r.handle("GET", "/api/v1/users", s.admin(s.handleListUsers))
 	r.handle("GET", "/api/v1/users/{id}", s.admin(s.handleGetUser))
+	r.handle("GET", "/api/v1/users/export", s.admin(s.handleExport))
+	if s.Imports != nil {
+		r.handle("POST", "/api/v1/users/import", s.admin(s.handleImport))
+		r.handle("GET", "/api/v1/users/imports/{id}", s.admin(s.handleImportJob))
+	}
 	r.handle("POST", "/api/v1/invitations", s.admin(s.handleInvite))
 	r.handle("POST", "/api/v1/invitations/preview", s.admin(s.handlePreview))
 	r.handle("GET", "/api/v1/invitations/batches/{id}", s.admin(s.handleBatchProgress))
@@ -116,13 +125,22 @@ func (r *router) handle(method, path string, h http.Handler) {
 	r.s.mux.Handle(method+" "+path, h)
 }
 
+// methodNotAllowed registers the 405s one method at a time: a pattern
+// without a method ("/api/v1/users/export") would conflict with one that has
+// a method and a wildcard ("GET /api/v1/users/{id}").
 func (r *router) methodNotAllowed() {
 	for _, path := range r.order {
-		allow := strings.Join(r.allowed[path], ", ")
-		r.s.mux.HandleFunc(path, func(w http.ResponseWriter, req *http.Request) {
+		allowed := r.allowed[path]
+		allow := strings.Join(allowed, ", ")
+		h := func(w http.ResponseWriter, req *http.Request) {
 			w.Header().Set("Allow", allow)
 			writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: errorDetail{
 				Code: "method_not_allowed", Message: req.Method + " is not allowed here; use " + allow}})
-		})
+		}
+		for _, m := range []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"} {
+			if !slices.Contains(allowed, m) && (m != "HEAD" || !slices.Contains(allowed, "GET")) {
+				r.s.mux.HandleFunc(m+" "+path, h)
+			}
+		}
 	}
 }
