@@ -73,5 +73,13 @@ func (k sortKey) keyset(c invite.Cursor, desc bool, args []any) (string, []any) 
 	if desc {
 		op = "<"
 	}
-	return fmt.Sprintf("(%s) %s (%s)", strings.Join(k.exprs, ", "), op, strings.Join(params, ", ")), args
+	clause := fmt.Sprintf("(%s) %s (%s)", strings.Join(k.exprs, ", "), op, strings.Join(params, ", "))
+	if len(k.exprs) == 1 {
+		// In id order the planner merges users with invite_states, both
+		// read in id order, and does not carry a range on u.id over to
+		// s.user_id: without this, the page of the 500,000th user reads
+		// 500,000 invite_states first (40 ms instead of 0.1 ms).
+		clause += fmt.Sprintf(" AND s.user_id %s %s", op, params[0])
+	}
+	return clause, args
 }
