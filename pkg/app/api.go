@@ -15,6 +15,7 @@ import (
 	"github.com/inviter/inviter/pkg/invite"
 	"github.com/inviter/inviter/pkg/postgres"
 	"github.com/inviter/inviter/pkg/tasks"
+	"github.com/inviter/inviter/pkg/userimport"
 )
 
 // taskTimeout bounds one delivery try; the worker's tasks and the API's
@@ -67,6 +68,9 @@ func API(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	inviter := invite.NewInviter(store, enq, log)
 	accounts := account.New(store, hasher, 0)
+	imports := userimport.New(userimport.Config{Store: store, Jobs: store, Inviter: inviter, Log: log,
+		Limits: userimport.Limits{MaxBytes: cfg.Import.MaxBytes, MaxRows: cfg.Import.MaxRows}})
+	defer shutdownImports(imports, cfg.ShutdownTimeout)
 	srv := httpapi.NewServer(httpapi.Deps{
 		Store:     store,
 		Inviter:   inviter,
@@ -75,6 +79,7 @@ func API(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Checks:    map[string]health.Check{"postgres": PingDB(db), "redis": PingRedis(rc)},
 		Log:       log,
 		DevOutbox: dev,
+		Imports:   imports,
 	})
 	closeUI, err := adminUI(cfg, srv.Mux(), store, inviter, accounts, log)
 	if err != nil {
@@ -82,6 +87,14 @@ func API(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer closeUI()
 	return Serve(ctx, cfg.HTTPAddr, srv, cfg.ShutdownTimeout, log, "api")
+}
+
+// shutdownImports lets background imports finish after the server stops,
+// for as long as SHUTDOWN_TIMEOUT allows; those cut short roll back.
+func shutdownImports(im *userimport.Importer, timeout time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	im.Shutdown(ctx)
 }
 
 // ensureSuperAdmin creates the first super admin from ADMIN_LOGIN and

@@ -37,6 +37,8 @@
 //	ENQUEUE_CONCURRENCY       16 (1..1000), parallel enqueues when the API invites in bulk
 //	LOG_LEVEL                 info (debug, info, warn or error)
 //	SHUTDOWN_TIMEOUT          30s, how long a binary waits for work in flight on SIGTERM
+//	IMPORT_MAX_BYTES          64MiB (1KiB..1GiB; plain bytes or K, M, G), largest file a user import reads
+//	IMPORT_MAX_ROWS           200000 (1..10000000), most data rows a user import reads
 package config
 
 import (
@@ -69,6 +71,7 @@ type Config struct {
 	TemplatesDir       string
 	LogLevel           slog.Level
 	ShutdownTimeout    time.Duration
+	Import             Import // limits of user imports (the api)
 }
 
 // SMTP is how the worker sends e-mail.

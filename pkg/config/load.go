@@ -70,6 +70,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c.EnqueueConcurrency = l.int("ENQUEUE_CONCURRENCY", 16, 1, 1000)
 	c.LogLevel = l.logLevel("LOG_LEVEL")
 	c.ShutdownTimeout = l.duration("SHUTDOWN_TIMEOUT", 30*time.Second)
+	c.Import = l.importLimits()
 
 	if len(l.problems) > 0 {
 		return Config{}, &Error{Problems: l.problems}

@@ -41,6 +41,7 @@ func TestLoadDefaults(t *testing.T) {
 		ReconcileGrace:     time.Minute,
 		LogLevel:           slog.LevelInfo,
 		ShutdownTimeout:    30 * time.Second,
+		Import:             Import{MaxBytes: 64 << 20, MaxRows: 200_000},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Load(empty) =\n%#v\nwant\n%#v", got, want)

@@ -39,6 +39,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("templates_dir", c.TemplatesDir),
 		slog.String("log_level", c.LogLevel.String()),
 		slog.String("shutdown_timeout", c.ShutdownTimeout.String()),
+		slog.Int64("import_max_bytes", c.Import.MaxBytes),
+		slog.Int("import_max_rows", c.Import.MaxRows),
 	)
 }
 
