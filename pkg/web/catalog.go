@@ -171,6 +171,8 @@ var catalog = map[string]map[string]string{
 		"code.invalid_login":       "A login must not contain spaces.",
 		"code.conflict":            "A user with this login already exists.",
 		"code.busy":                "Too many sign-ins at once; try again in a moment.",
+
+		"code.required.old_password": "Enter your current password.",
 	},
 	"ru": {
 		"app.name":     "Inviter",
@@ -341,5 +343,7 @@ var catalog = map[string]map[string]string{
 		"code.invalid_login":       "В логине не должно быть пробелов.",
 		"code.conflict":            "Пользователь с таким логином уже есть.",
 		"code.busy":                "Слишком много входов одновременно; попробуйте через минуту.",
+
+		"code.required.old_password": "Введите текущий пароль.",
 	},
 }
