@@ -33,7 +33,7 @@ CREATE TEMP TABLE import_rows (
     match_count integer NOT NULL DEFAULT 0
 ) ON COMMIT DROP`
 
-var importColumns = []string{"line", "login", "login_given", "first_name", "last_name", "email", "phone", "locale"}
+const copyImportRows = `COPY import_rows (line, login, login_given, first_name, last_name, email, phone, locale) FROM STDIN`
 
 // ImportUsers runs fn in a transaction with an empty staging table, and
 // commits when commit is true and fn succeeds.
@@ -59,7 +59,7 @@ type importTx struct{ tx *sqlx.Tx }
 
 // Stage copies the rows with COPY as they come.
 func (t *importTx) Stage(ctx context.Context, rows iter.Seq2[userimport.Row, error]) error {
-	stmt, err := t.tx.PrepareContext(ctx, pq.CopyIn("import_rows", importColumns...))
+	stmt, err := t.tx.PrepareContext(ctx, copyImportRows)
 	if err != nil {
 		return translate("start copy", err)
 	}

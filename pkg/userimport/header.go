@@ -114,6 +114,3 @@ func (h header) headerOf(f string) string {
 	}
 	return ""
 }
-
-// has reports whether the file has a column for field f.
-func (h header) has(f string) bool { return h.headerOf(f) != "" }

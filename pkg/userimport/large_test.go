@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lib/pq"
-
 	"github.com/inviter/inviter/pkg/userimport"
 )
 
@@ -132,7 +130,7 @@ func (f benchFixture) plainCopy(b *testing.B, n int) {
 		b.Fatal(err)
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
-	stmt, err := tx.Prepare(pq.CopyIn("users", "login", "first_name", "last_name", "email"))
+	stmt, err := tx.Prepare(`COPY users (login, first_name, last_name, email) FROM STDIN`)
 	if err != nil {
 		b.Fatal(err)
 	}
