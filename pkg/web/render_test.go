@@ -1,0 +1,211 @@
+package web
+
+import (
+	"bytes"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/inviter/inviter/pkg/invite"
+)
+
+// samplePages is representative data for every page: each optional part
+// shown at least once.
+func samplePages(ui *UI, lang string) map[string][]any {
+	at := time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC)
+	adminID := int64(1)
+	super := &invite.Session{UserID: 1, Login: "root", Role: invite.RoleSuperAdmin}
+	admin := &invite.Session{UserID: 2, Login: "adam", Role: invite.RoleAdmin}
+	user := &invite.Session{UserID: 3, Login: "ivan", Role: invite.RoleUser}
+	temporary := &invite.Session{UserID: 3, Login: "ivan", Role: invite.RoleUser, MustChangePassword: true}
+	b := func(ss *invite.Session, title, nav string) base {
+		r := httptest.NewRequest("GET", "/users?status=error&q=a%20b", nil)
+		r = r.WithContext(withViewer(r.Context(), &viewer{lang: lang, session: ss, csrf: "token"}))
+		x := ui.base(r, title, nav)
+		x.Flash = &flash{Kind: "ok", Text: "done"}
+		return x
+	}
+	q := listQuery{Status: invite.StatusError, Q: "a b", Login: "l", Name: "n", Email: "e", Phone: "7905", Sort: invite.Sort{Key: invite.SortLogin, Desc: true}}
+	rejected := invite.NewReason(invite.ReasonDeliveryRejected, "550 no such mailbox")
+	u := invite.User{ID: 5, Login: "ann", FirstName: "Ann", LastName: "Lee", Email: "ann@example.com", Phone: "+79051111111",
+		Locale: "ru", Role: invite.RoleUser, InviteStatus: invite.StatusInvited, InvitedAt: &at, CreatedAt: at}
+	failed := u
+	failed.ID, failed.InviteStatus, failed.InviteError, failed.InvitedAt = 6, invite.StatusError, rejected, nil
+	var users []invite.User
+	for _, s := range []invite.Status{invite.StatusNotInvited, invite.StatusWaiting, invite.StatusInvited, invite.StatusError} {
+		x := u
+		x.InviteStatus = s
+		users = append(users, x)
+	}
+	users = append(users, failed)
+	var history []invite.Invitation
+	for i, s := range []invite.AttemptStatus{invite.AttemptWaiting, invite.AttemptSent, invite.AttemptFailed, invite.AttemptRejected, invite.AttemptSuperseded} {
+		h := invite.Invitation{ID: int64(i + 1), UserID: 5, Status: s, Channel: invite.ChannelEmail, Destination: "ann@example.com",
+			RequestedBy: &adminID, RequestedByLogin: "root", Attempts: i, CreatedAt: at}
+		switch s {
+		case invite.AttemptSent:
+			h.Channel, h.Destination, h.DeliveredAt, h.ExpiresAt = invite.ChannelSMS, "+79051111111", &at, &at
+		case invite.AttemptFailed:
+			h.Error, h.ProviderMessage = rejected, "550 5.1.1 no such mailbox"
+		case invite.AttemptRejected:
+			h.Channel, h.Destination, h.Error, h.RequestedBy, h.RequestedByLogin = "", "", invite.NewReason(invite.ReasonNoContact, ""), nil, ""
+		}
+		history = append(history, h)
+	}
+	var refused []invite.RefusalCount
+	for i, code := range []string{invite.ReasonNoContact, invite.ReasonNoEmail, invite.ReasonInvalidEmail, invite.ReasonInvalidPhone,
+		invite.ReasonPhoneWithoutCountry, invite.ReasonDeliveryRejected, invite.ReasonDeliveryFailed, invite.ReasonAdminAccount} {
+		refused = append(refused, invite.RefusalCount{Reason: *invite.NewReason(code, ""), Count: i + 1})
+	}
+	var warnings []invite.Warning
+	for _, code := range []string{invite.ReasonInvalidEmail, invite.ReasonPhoneWithoutCountry, invite.ReasonNoContact, "unknown_code"} {
+		warnings = append(warnings, invite.Warning{Field: "email", Code: code, Message: "fallback message"})
+	}
+	usersPage := func(ss *invite.Session, n int, batch int64) usersPage {
+		p := usersPage{base: b(ss, "users.title", "users"), Query: q, Columns: columns(lang, q), Users: users[:n], Total: n * 1001,
+			PrevHref: "/users?before=x", NextHref: "/users?after=y", Batch: batch, Add: invite.NewUser{Login: "new", Locale: "ru"},
+			AddError: "refused", ExportEnabled: batch > 0, ExportHref: "/users/export?status=error"}
+		for _, s := range []invite.Status{"", invite.StatusInvited, invite.StatusNotInvited, invite.StatusWaiting, invite.StatusError} {
+			p.Facets = append(p.Facets, facet{Value: s, Label: translate(lang, "status."+string(s)), Count: 1234, Href: "/users?status=" + string(s), Active: s == q.Status})
+		}
+		return p
+	}
+	preview := invite.Preview{Method: invite.MethodEmailOnly, Selected: 42, Email: 2, SMS: 1, Kept: 3, Refused: refused}
+	return map[string][]any{
+		"login": {
+			loginPage{base: b(nil, "login.title", ""), Next: "/users/5", Login: "ann", Error: "Wrong login or password."},
+			loginPage{base: b(nil, "login.title", "")},
+		},
+		"password": {
+			passwordPage{base: b(temporary, "password.title", ""), Temporary: true, Error: "weak", Field: "new_password"},
+			passwordPage{base: b(admin, "password.title", ""), Field: "old_password"},
+		},
+		"account": {b(user, "account.title", "")},
+		"error": {
+			errorPage{base: b(nil, "error.title", ""), Heading: "Not found", Message: "There is no such page."},
+			errorPage{base: b(admin, "error.title", ""), Heading: "Not allowed", Message: "no"},
+		},
+		"users": {usersPage(super, len(users), 7), usersPage(admin, 0, 0), usersPage(admin, 1, 0)},
+		"user": {
+			cardPage{base: b(super, "", "users"), User: u, History: history, Warnings: warnings},
+			cardPage{base: b(admin, "", "users"), User: failed},
+			cardPage{base: b(admin, "", "users"), User: invite.User{ID: 1, Login: "root", Role: invite.RoleSuperAdmin, InviteStatus: invite.StatusNotInvited}},
+		},
+		"confirm": {
+			confirmPage{base: b(admin, "confirm.title", "users"), selection: selection{Query: q, AllMatching: true}, Preview: preview, Method: preview.Method, Back: "/users?status=error"},
+			confirmPage{base: b(admin, "confirm.title", "users"), selection: selection{UserIDs: []int64{1, 2}}, Preview: invite.Preview{Method: invite.MethodPhoneOnly, Selected: 2, Email: 1}, Method: invite.MethodPhoneOnly, Back: "/users/1"},
+			confirmPage{base: b(super, "confirm.title", "users"), selection: selection{UserIDs: []int64{1}}, Preview: invite.Preview{Method: invite.MethodEmailOrPhone, Selected: 1, Kept: 1}, Method: invite.MethodEmailOrPhone, Back: "/users"},
+		},
+		"settings": {settingsPage{base: b(super, "settings.title", "settings"), Method: invite.MethodPhoneOnly,
+			Methods: []invite.VerificationMethod{invite.MethodEmailOrPhone, invite.MethodEmailOnly, invite.MethodPhoneOnly}}},
+	}
+}
+
+// untranslatedRE finds a catalog key left in a page: translate shows a
+// missing key as itself.
+func untranslatedRE() *regexp.Regexp {
+	var ns []string
+	seen := map[string]bool{}
+	for key := range catalog["en"] {
+		n, _, _ := strings.Cut(key, ".")
+		if !seen[n] && n != "app" { // app.css and app.js are files
+			seen[n] = true
+			ns = append(ns, n)
+		}
+	}
+	return regexp.MustCompile(`\b(` + strings.Join(ns, "|") + `)\.[a-z_]+\b|\bapp\.name\b`)
+}
+
+func TestEveryPageRenders(t *testing.T) {
+	t.Parallel()
+	ui := New(Deps{Log: slog.New(slog.DiscardHandler), Monitoring: http.NotFoundHandler(), MonitoringReadOnly: http.NotFoundHandler()})
+	missing := untranslatedRE()
+	for _, lang := range languages {
+		samples := samplePages(ui, lang)
+		for _, name := range pageNames {
+			if len(samples[name]) == 0 {
+				t.Errorf("page %q has no sample data in render_test.go: add some", name)
+			}
+			for i, data := range samples[name] {
+				var buf bytes.Buffer
+				if err := ui.pages.sets[lang][name].ExecuteTemplate(&buf, "layout", data); err != nil {
+					t.Errorf("%s %s #%d: %v", lang, name, i, err)
+					continue
+				}
+				out := buf.String()
+				if m := missing.FindString(out); m != "" {
+					t.Errorf("%s %s #%d shows the key %q:\n%s", lang, name, i, m, out)
+				}
+				if strings.Contains(out, "%!") {
+					t.Errorf("%s %s #%d has a bad format verb:\n%s", lang, name, i, out)
+				}
+				if !strings.Contains(out, `<html lang="`+lang+`">`) || !strings.HasSuffix(strings.TrimSpace(out), "</html>") {
+					t.Errorf("%s %s #%d is not a whole page in its language", lang, name, i)
+				}
+			}
+		}
+	}
+}
+
+// TestRenderFailureIsClean answers a template error with a bare 500 and no
+// half page.
+func TestRenderFailureIsClean(t *testing.T) {
+	t.Parallel()
+	ui := New(Deps{Log: slog.New(slog.DiscardHandler)})
+	w := httptest.NewRecorder()
+	ui.render(w, httptest.NewRequest("GET", "/", nil), http.StatusOK, "users", struct{}{})
+	if w.Code != http.StatusInternalServerError || strings.Contains(w.Body.String(), "<html") {
+		t.Errorf("%d %q", w.Code, w.Body.String())
+	}
+}
+
+// TestTemplatesKeepToTheCSP: the pages' Content-Security-Policy allows
+// scripts and styles only from files, so inline ones would silently not run.
+func TestTemplatesKeepToTheCSP(t *testing.T) {
+	t.Parallel()
+	inline := regexp.MustCompile(`(?i)\sstyle=|\son[a-z]+=|<script(\s[^>]*)?>[^<]|<style|javascript:`)
+	err := fs.WalkDir(templateFS, "templates", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(templateFS, path)
+		if err != nil {
+			return err
+		}
+		if m := inline.FindString(string(b)); m != "" {
+			t.Errorf("%s has inline code %q, which the CSP blocks", path, m)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSecurityHeadersAndStatic(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.client(t)
+	for _, path := range []string{"/login", "/users", "/no/such/page"} {
+		r := c.get(path)
+		h := r.header
+		if csp := h.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") || !strings.Contains(csp, "frame-ancestors 'none'") {
+			t.Errorf("%s: CSP %q", path, csp)
+		}
+		if h.Get("X-Frame-Options") != "DENY" || h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s: headers %v", path, h)
+		}
+	}
+	for path, ctype := range map[string]string{"/static/app.css": "text/css", "/static/app.js": "javascript"} {
+		r := c.get(path)
+		if r.status != http.StatusOK || !strings.Contains(r.header.Get("Content-Type"), ctype) || len(r.body) < 100 {
+			t.Errorf("%s: %d %q (%d bytes)", path, r.status, r.header.Get("Content-Type"), len(r.body))
+		}
+	}
+	want(t, c.get("/static/nothing.js"), http.StatusNotFound)
+}
