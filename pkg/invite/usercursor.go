@@ -19,8 +19,11 @@ type Cursor struct {
 	ID     int64
 }
 
-// maxCursorLen bounds what is decoded: a cursor holds at most two names.
-const maxCursorLen = 2048
+// maxCursorLen bounds what is decoded. A cursor holds at most two names,
+// which NewUser bounds to 200 characters each (a cursor of 1-2 KB), but rows
+// written by other means may hold more; only a cursor no row can give is
+// refused.
+const maxCursorLen = 16 << 10
 
 // CursorAt returns the encoded position of u under key k. Under SortID it
 // is the decimal id, as the API's next_cursor always was; under the other
