@@ -26,6 +26,9 @@ func (s *Store) ListUsers(ctx context.Context, f invite.UserFilter) (invite.User
 	if err != nil {
 		return invite.UserPage{}, err
 	}
+	if _, err := invite.ParseSort(f.Sort.String()); err != nil { // a key set by hand
+		return invite.UserPage{}, err
+	}
 	if f.Limit <= 0 {
 		f.Limit = defaultPageSize
 	}

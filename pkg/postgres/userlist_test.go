@@ -241,6 +241,7 @@ func TestListUsersCursorEdges(t *testing.T) {
 		{Sort: invite.Sort{Key: invite.SortCreated}, After: invite.CursorAt(invite.SortLogin, all[0])},
 		{After: "1", Before: "2"},
 		{Sort: invite.Sort{Key: "bogus"}, After: "1"},
+		{Sort: invite.Sort{Key: "bogus"}},
 	} {
 		_, err := s.ListUsers(ctx, f)
 		if invite.KindOf(err) != invite.KindInvalid {
