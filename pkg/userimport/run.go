@@ -2,8 +2,6 @@ package userimport
 
 import (
 	"context"
-	"errors"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,30 +28,6 @@ type run struct {
 
 func (r *run) report(p Phase) {
 	r.progress(Progress{Phase: p, BytesRead: r.counted.count(), BytesTotal: r.opts.Size, RowsRead: r.rep.Rows})
-}
-
-// readHeader takes the first non-blank row as the header.
-func (r *run) readHeader() error {
-	for {
-		cells, line, err := r.recs.Next()
-		if errors.Is(err, io.EOF) {
-			return invite.Errorf(invite.KindInvalid, "empty_file", "the file has no header row").WithField("file")
-		}
-		if err != nil {
-			return err
-		}
-		if blank(cells) {
-			continue
-		}
-		h, err := parseHeader(cells, line)
-		if err != nil {
-			return err
-		}
-		r.hdr, r.dedup = h, newDedup()
-		r.rep.Columns = h.columns
-		r.rep.Issues = append(r.rep.Issues, h.issues...)
-		return nil
-	}
 }
 
 // save matches the staged rows with the stored users, decides what each
