@@ -81,7 +81,7 @@ func API(ctx context.Context, args []string, getenv func(string) string, stdout,
 		DevOutbox: dev,
 		Imports:   imports,
 	})
-	closeUI, err := adminUI(cfg, srv.Mux(), store, inviter, accounts, log)
+	closeUI, err := adminUI(cfg, srv.Mux(), store, inviter, accounts, imports, srv.ExportHandler(), log)
 	if err != nil {
 		return err
 	}

@@ -107,6 +107,18 @@ func (b *browser) fetchStatus(method, path string) int {
 	return v
 }
 
+// fetchText makes the page GET a path with its cookies and returns the body.
+func (b *browser) fetchText(path string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`fetch(%q).then(r => r.text())`, path), chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("browser: GET %s: %v", path, err)
+	}
+	return v
+}
+
 // waitFor polls a JavaScript predicate until it is true. It survives page
 // loads in between, which is what a form submission or a redirect causes.
 func (b *browser) waitFor(what, expr string, timeout time.Duration) {

@@ -44,6 +44,10 @@ type tableWriter interface {
 	Discard()     // frees what the writer holds, closed or not
 }
 
+// ExportHandler is the export for the admin pages, which mount it behind
+// their own sign-in; it reads the same parameters as the API's.
+func (s *Server) ExportHandler() http.Handler { return http.HandlerFunc(s.handleExport) }
+
 // handleExport streams the users matching the list's filters (invite_status,
 // q, the column searches and sort; limit and cursor do not apply) as CSV or
 // XLSX, reading them a page at a time. A failure after the first page can

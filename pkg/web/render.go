@@ -27,7 +27,7 @@ type pages struct {
 }
 
 // pageNames are the page templates; each defines "content" for the layout.
-var pageNames = []string{"login", "password", "account", "error", "users", "user", "confirm", "settings"}
+var pageNames = []string{"login", "password", "account", "error", "users", "user", "confirm", "settings", "import", "importjob"}
 
 func mustParsePages() *pages {
 	p, err := parsePages()
@@ -171,7 +171,14 @@ func funcs(lang string) template.FuncMap {
 			}
 			return w.Message
 		},
-		"date": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"date":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"bytes": formatBytes,
+		"issue": func(code, msg string) string {
+			if text, ok := lookup(lang, "reason."+code); ok {
+				return text
+			}
+			return msg
+		},
 	}
 }
 

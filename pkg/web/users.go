@@ -24,6 +24,19 @@ type usersPage struct {
 	AddError           string
 	ExportEnabled      bool
 	ExportHref         string
+	ExportXLSXHref     string
+}
+
+// exportHref is the export of the table as it is filtered and sorted, in
+// the JSON API's parameters, which the export handler reads.
+func exportHref(q listQuery, format string) string {
+	v := q.values()
+	if st := v.Get("status"); st != "" {
+		v.Del("status")
+		v.Set("invite_status", st)
+	}
+	v.Set("format", format)
+	return "/users/export?" + v.Encode()
 }
 
 // facet is one status filter with its count.
@@ -48,21 +61,20 @@ func (ui *UI) renderUsers(w http.ResponseWriter, r *http.Request, status int, ad
 	v := viewerFrom(r.Context())
 	q := parseListQuery(r.URL.Query(), "")
 	f := q.filter(pageSize)
+	// The counts beside the filters, in the same query as the page's total.
+	f.CountByStatus = true
 	page, err := ui.Store.ListUsers(r.Context(), f)
 	if invite.KindOf(err) == invite.KindInvalid {
 		// A cursor from another order or a stale address: start over.
+		f.After, f.Before = "", ""
 		q.After, q.Before = "", ""
-		page, err = ui.Store.ListUsers(r.Context(), q.filter(pageSize))
+		page, err = ui.Store.ListUsers(r.Context(), f)
 	}
 	if err != nil {
 		ui.fail(w, r, err)
 		return
 	}
-	counts, err := ui.Store.CountUsersByStatus(r.Context(), f)
-	if err != nil {
-		ui.fail(w, r, err)
-		return
-	}
+	counts := page.Counts
 	p := usersPage{base: ui.base(r, "users.title", "users"), Query: q, Users: page.Items, Total: page.Total,
 		Add: add, AddError: addError}
 	for _, st := range []invite.Status{"", invite.StatusInvited, invite.StatusNotInvited, invite.StatusWaiting, invite.StatusError} {
@@ -88,7 +100,8 @@ func (ui *UI) renderUsers(w http.ResponseWriter, r *http.Request, status int, ad
 	}
 	if ui.exportEnabled() {
 		p.ExportEnabled = true
-		p.ExportHref = "/users/export?" + q.values().Encode()
+		p.ExportHref = exportHref(q, "csv")
+		p.ExportXLSXHref = exportHref(q, "xlsx")
 	}
 	ui.render(w, r, status, "users", p)
 }

@@ -17,7 +17,6 @@ import (
 // Store is what the pages read and write in PostgreSQL.
 type Store interface {
 	ListUsers(ctx context.Context, f invite.UserFilter) (invite.UserPage, error)
-	CountUsersByStatus(ctx context.Context, f invite.UserFilter) (map[invite.Status]int, error)
 	BatchProgress(ctx context.Context, id int64) (invite.BatchProgress, error)
 	User(ctx context.Context, id int64) (invite.User, error)
 	Invitations(ctx context.Context, userID int64) ([]invite.Invitation, error)
@@ -42,7 +41,13 @@ type Deps struct {
 	// /monitoring/ behind sign-in. Nil hides the page.
 	Monitoring         http.Handler
 	MonitoringReadOnly http.Handler
-	Log                *slog.Logger
+	// Imports runs the import page; nil hides it.
+	Imports Importer
+	// Export streams the user table as CSV or XLSX, given the JSON API's
+	// list parameters (invite_status, q, login, ..., format); nil hides the
+	// export button.
+	Export http.Handler
+	Log    *slog.Logger
 }
 
 // UI is the admin UI as an http.Handler.
@@ -87,6 +92,16 @@ func (ui *UI) routes() {
 	m.Handle("POST /users/invite/send", ui.admin(ui.sendInvite))
 	m.Handle("GET /users/batches/{id}", ui.admin(ui.batchProgress))
 
+	if ui.Imports != nil {
+		m.Handle("GET /import", ui.admin(ui.importForm))
+		m.Handle("POST /import", ui.limitUpload(ui.admin(ui.startImport)))
+		m.Handle("GET /import/{id}", ui.admin(ui.importJob))
+		m.Handle("GET /import/{id}/progress", ui.admin(ui.importProgress))
+	}
+	if ui.Export != nil {
+		m.Handle("GET /users/export", ui.admin(ui.Export.ServeHTTP))
+	}
+
 	m.Handle("GET /settings", ui.superAdmin(ui.settingsPage))
 	m.Handle("POST /settings", ui.superAdmin(ui.saveSettings))
 
@@ -101,5 +116,5 @@ func (ui *UI) routes() {
 
 // importEnabled and exportEnabled tell whether the import page and the
 // export button are offered.
-func (ui *UI) importEnabled() bool { return false }
-func (ui *UI) exportEnabled() bool { return false }
+func (ui *UI) importEnabled() bool { return ui.Imports != nil }
+func (ui *UI) exportEnabled() bool { return ui.Export != nil }

@@ -104,8 +104,30 @@
     poll();
   }
 
+  // initImportProgress follows a running import, then reloads the page,
+  // which then shows the report.
+  function initImportProgress() {
+    var panel = document.getElementById("import-progress");
+    if (!panel) return;
+    var bar = document.getElementById("import-bar");
+    var delay = 500;
+    function poll() {
+      fetch(panel.dataset.progressUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : Promise.reject(new Error("HTTP " + r.status)); })
+        .then(function (p) {
+          if (p.done) { location.reload(); return; }
+          if (p.bytes_total > 0) { bar.max = p.bytes_total; bar.value = p.bytes_read; }
+          panel.querySelector("[data-rows]").textContent = String(p.rows_read);
+          setTimeout(poll, delay);
+        })
+        .catch(function () { delay = Math.min(delay * 2, 15000); setTimeout(poll, delay); });
+    }
+    poll();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     initSelection();
     initProgress();
+    initImportProgress();
   });
 })();
