@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/inviter/inviter/pkg/invite"
+	"github.com/inviter/inviter/pkg/userimport"
 )
 
 // pluralForms are the forms pluralForm returns for lang.
@@ -206,6 +207,12 @@ func TestDomainValuesHaveTexts(t *testing.T) {
 	for _, code := range []string{invite.ReasonNoContact, invite.ReasonNoEmail, invite.ReasonInvalidEmail, invite.ReasonInvalidPhone,
 		invite.ReasonPhoneWithoutCountry, invite.ReasonDeliveryRejected, invite.ReasonDeliveryFailed, invite.ReasonAdminAccount} {
 		keys = append(keys, "reason."+code)
+	}
+	for _, ph := range []userimport.Phase{userimport.PhaseReading, userimport.PhaseSaving, userimport.PhaseInviting, userimport.PhaseDone} {
+		keys = append(keys, "import.phase."+string(ph))
+	}
+	for _, sev := range []userimport.Severity{userimport.SeverityError, userimport.SeverityWarning} {
+		keys = append(keys, "import.severity."+string(sev))
 	}
 	// The statuses renderError and formError answer with.
 	for _, status := range []int{http.StatusBadRequest, http.StatusForbidden, http.StatusNotFound, http.StatusInternalServerError, http.StatusServiceUnavailable} {

@@ -12,10 +12,14 @@ import (
 	"time"
 
 	"github.com/inviter/inviter/pkg/invite"
+	"github.com/inviter/inviter/pkg/userimport"
 )
 
+// evil is markup in data: every page must show it as text.
+const evil = `<script>alert("x'y")&</script>`
+
 // samplePages is representative data for every page: each optional part
-// shown at least once.
+// shown at least once, with markup in the data the page shows.
 func samplePages(ui *UI, lang string) map[string][]any {
 	at := time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC)
 	adminID := int64(1)
@@ -27,12 +31,12 @@ func samplePages(ui *UI, lang string) map[string][]any {
 		r := httptest.NewRequest("GET", "/users?status=error&q=a%20b", nil)
 		r = r.WithContext(withViewer(r.Context(), &viewer{lang: lang, session: ss, csrf: "token"}))
 		x := ui.base(r, title, nav)
-		x.Flash = &flash{Kind: "ok", Text: "done"}
+		x.Flash = &flash{Kind: "ok", Text: evil}
 		return x
 	}
 	q := listQuery{Status: invite.StatusError, Q: "a b", Login: "l", Name: "n", Email: "e", Phone: "7905", Sort: invite.Sort{Key: invite.SortLogin, Desc: true}}
 	rejected := invite.NewReason(invite.ReasonDeliveryRejected, "550 no such mailbox")
-	u := invite.User{ID: 5, Login: "ann", FirstName: "Ann", LastName: "Lee", Email: "ann@example.com", Phone: "+79051111111",
+	u := invite.User{ID: 5, Login: "ann" + evil, FirstName: evil, LastName: "Lee", Email: "ann@example.com", Phone: "+79051111111",
 		Locale: "ru", Role: invite.RoleUser, InviteStatus: invite.StatusInvited, InvitedAt: &at, CreatedAt: at}
 	failed := u
 	failed.ID, failed.InviteStatus, failed.InviteError, failed.InvitedAt = 6, invite.StatusError, rejected, nil
@@ -51,7 +55,7 @@ func samplePages(ui *UI, lang string) map[string][]any {
 		case invite.AttemptSent:
 			h.Channel, h.Destination, h.DeliveredAt, h.ExpiresAt = invite.ChannelSMS, "+79051111111", &at, &at
 		case invite.AttemptFailed:
-			h.Error, h.ProviderMessage = rejected, "550 5.1.1 no such mailbox"
+			h.Error, h.ProviderMessage = rejected, "550 5.1.1 "+evil
 		case invite.AttemptRejected:
 			h.Channel, h.Destination, h.Error, h.RequestedBy, h.RequestedByLogin = "", "", invite.NewReason(invite.ReasonNoContact, ""), nil, ""
 		}
@@ -64,7 +68,7 @@ func samplePages(ui *UI, lang string) map[string][]any {
 	}
 	var warnings []invite.Warning
 	for _, code := range []string{invite.ReasonInvalidEmail, invite.ReasonPhoneWithoutCountry, invite.ReasonNoContact, "unknown_code"} {
-		warnings = append(warnings, invite.Warning{Field: "email", Code: code, Message: "fallback message"})
+		warnings = append(warnings, invite.Warning{Field: "email", Code: code, Message: evil})
 	}
 	usersPage := func(ss *invite.Session, n int, batch int64) usersPage {
 		p := usersPage{base: b(ss, "users.title", "users"), Query: q, Columns: columns(lang, q), Users: users[:n], Total: n * 1001,
@@ -75,10 +79,11 @@ func samplePages(ui *UI, lang string) map[string][]any {
 		}
 		return p
 	}
+	imports := importSamples(b, super, admin, at)
 	preview := invite.Preview{Method: invite.MethodEmailOnly, Selected: 42, Email: 2, SMS: 1, Kept: 3, Refused: refused}
 	return map[string][]any{
 		"login": {
-			loginPage{base: b(nil, "login.title", ""), Next: "/users/5", Login: "ann", Error: "Wrong login or password."},
+			loginPage{base: b(nil, "login.title", ""), Next: "/users/5", Login: evil, Error: evil},
 			loginPage{base: b(nil, "login.title", "")},
 		},
 		"password": {
@@ -87,7 +92,7 @@ func samplePages(ui *UI, lang string) map[string][]any {
 		},
 		"account": {b(user, "account.title", "")},
 		"error": {
-			errorPage{base: b(nil, "error.title", ""), Heading: "Not found", Message: "There is no such page."},
+			errorPage{base: b(nil, "error.title", ""), Heading: "Not found", Message: evil},
 			errorPage{base: b(admin, "error.title", ""), Heading: "Not allowed", Message: "no"},
 		},
 		"users": {usersPage(super, len(users), 7), usersPage(admin, 0, 0), usersPage(admin, 1, 0)},
@@ -101,8 +106,60 @@ func samplePages(ui *UI, lang string) map[string][]any {
 			confirmPage{base: b(admin, "confirm.title", "users"), selection: selection{UserIDs: []int64{1, 2}}, Preview: invite.Preview{Method: invite.MethodPhoneOnly, Selected: 2, Email: 1}, Method: invite.MethodPhoneOnly, Back: "/users/1"},
 			confirmPage{base: b(super, "confirm.title", "users"), selection: selection{UserIDs: []int64{1}}, Preview: invite.Preview{Method: invite.MethodEmailOrPhone, Selected: 1, Kept: 1}, Method: invite.MethodEmailOrPhone, Back: "/users"},
 		},
+		"import":    imports["import"],
+		"importjob": imports["importjob"],
 		"settings": {settingsPage{base: b(super, "settings.title", "settings"), Method: invite.MethodPhoneOnly,
 			Methods: []invite.VerificationMethod{invite.MethodEmailOrPhone, invite.MethodEmailOnly, invite.MethodPhoneOnly}}},
+	}
+}
+
+// importSamples are the import pages: the form, a running import, a check
+// with its report, an import that invited, one that could not, and a
+// failed one.
+func importSamples(b func(*invite.Session, string, string) base, super, admin *invite.Session, at time.Time) map[string][]any {
+	issues := []userimport.Issue{
+		{Line: 2, Column: "email", Header: evil, Severity: userimport.SeverityWarning, Code: invite.ReasonInvalidEmail, Message: evil},
+		{Line: 3, Column: "first_name", Severity: userimport.SeverityError, Code: "required", Message: evil},
+		{Line: 4, Severity: userimport.SeverityError, Code: "unknown_code", Message: evil},
+	}
+	report := func(dryRun bool) *userimport.Report {
+		return &userimport.Report{DryRun: dryRun, Format: "csv", Charset: "windows-1251", Delimiter: ";", Rows: 1234, Created: 1000,
+			Updated: 100, Unchanged: 100, Failed: 34, Warned: 12, Issues: issues, IssuesTruncated: true}
+	}
+	opts := userimport.Options{SendInvitation: true, UpdateExisting: true, Charset: "windows-1251", FileName: evil + ".csv", Size: 5 << 20}
+	job := func(state userimport.JobState, dryRun bool) userimport.Job {
+		o := opts
+		o.DryRun = dryRun
+		return userimport.Job{ID: 9, RequestedBy: 2, State: state, Options: o, CreatedAt: at, UpdatedAt: at,
+			Progress: userimport.Progress{Phase: userimport.PhaseSaving, BytesRead: 1 << 20, BytesTotal: 5 << 20, RowsRead: 1234}}
+	}
+	running := job(userimport.JobRunning, false)
+	queued := job(userimport.JobQueued, true)
+	queued.Progress = userimport.Progress{}
+	checked := job(userimport.JobDone, true)
+	checked.Report = report(true)
+	invited := job(userimport.JobDone, false)
+	invited.Report = report(false)
+	invited.Report.Invitations = &invite.BatchResult{BatchID: 77, Queued: 1000, Rejected: 34}
+	notInvited := job(userimport.JobDone, false)
+	notInvited.Report = report(false)
+	notInvited.Report.InvitationError = &invite.Reason{Code: "unknown_code", Message: evil}
+	failed := job(userimport.JobFailed, false)
+	failed.Error = &invite.Reason{Code: "interrupted", Message: evil}
+	page := func(j userimport.Job) jobPage {
+		p := jobPage{base: b(admin, "import.title", "import"), Job: j, Report: j.Report, Failure: j.Error, MaxBytes: 10 << 20,
+			Running: j.State == userimport.JobQueued || j.State == userimport.JobRunning}
+		if j.Report != nil && j.Report.Invitations != nil {
+			p.Batch = j.Report.Invitations.BatchID
+		}
+		return p
+	}
+	return map[string][]any{
+		"import": {
+			importPage{base: b(super, "import.title", "import"), MaxBytes: 10 << 20, MaxRows: 100000},
+			importPage{base: b(admin, "import.title", "import"), MaxBytes: 512, MaxRows: 10, Options: opts, Error: evil},
+		},
+		"importjob": {page(running), page(queued), page(checked), page(invited), page(notInvited), page(failed)},
 	}
 }
 
@@ -140,6 +197,9 @@ func TestEveryPageRenders(t *testing.T) {
 				out := buf.String()
 				if m := missing.FindString(out); m != "" {
 					t.Errorf("%s %s #%d shows the key %q:\n%s", lang, name, i, m, out)
+				}
+				if n := strings.Count(out, "<script"); n != 1 {
+					t.Errorf("%s %s #%d has %d script elements, want the layout's one:\n%s", lang, name, i, n, out)
 				}
 				if strings.Contains(out, "%!") {
 					t.Errorf("%s %s #%d has a bad format verb:\n%s", lang, name, i, out)
