@@ -143,6 +143,9 @@ func TestBrowserAdminInvitesUsers(t *testing.T) {
 	}
 	b.do("confirm", chromedp.Click(chromedp.ID("confirm-send")))
 	b.waitPage("/users?")
+	if loc := b.location(); !strings.Contains(loc, "q=e") || !strings.Contains(loc, "sort=login") {
+		t.Fatalf("after sending, the table lost its search or order: %s", loc)
+	}
 	b.waitFor("the batch to end", `document.getElementById('batch-progress').classList.contains('done')`, 60*time.Second)
 	b.screenshot("04-progress-done")
 	counts := map[string]string{}

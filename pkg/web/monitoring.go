@@ -30,7 +30,7 @@ func (ui *UI) monitoring() http.Handler {
 			http.Redirect(w, r, "/password", http.StatusSeeOther)
 		case ss.Role == invite.RoleSuperAdmin:
 			ui.Monitoring.ServeHTTP(w, r)
-		case ss.Role.IsAdmin():
+		case ss.Role.IsAdmin() && ui.MonitoringReadOnly != nil:
 			ui.MonitoringReadOnly.ServeHTTP(w, r)
 		default:
 			securityHeaders(w.Header())

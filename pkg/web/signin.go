@@ -15,7 +15,7 @@ type loginPage struct {
 
 func (ui *UI) loginForm(w http.ResponseWriter, r *http.Request) {
 	if v := viewerFrom(r.Context()); v.session != nil {
-		http.Redirect(w, r, landing(v.session, ""), http.StatusSeeOther)
+		http.Redirect(w, r, landing(v.session, safeNext(r.URL.Query().Get("next"))), http.StatusSeeOther)
 		return
 	}
 	ui.render(w, r, http.StatusOK, "login", loginPage{base: ui.base(r, "login.title", ""), Next: safeNext(r.URL.Query().Get("next"))})
@@ -43,7 +43,13 @@ func (ui *UI) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// A fresh token on every sign-in: a cookie planted before cannot ride
-	// into the new session (session fixation).
+	// into the new session (session fixation). The session it replaces
+	// ends.
+	if old := viewerFrom(r.Context()); old.session != nil {
+		if err := ui.Accounts.SignOut(r.Context(), old.tokenHash); err != nil {
+			ui.Log.WarnContext(r.Context(), "end the replaced session", "err", err)
+		}
+	}
 	setCookie(w, r, sessionCookie, in.Token, int(ui.Accounts.SessionTTL().Seconds()))
 	clearCookie(w, r, preCookie)
 	ss := invite.Session{UserID: in.UserID, Role: in.Role, MustChangePassword: in.MustChangePassword}
