@@ -57,9 +57,18 @@ func newBrowser(t testing.TB, base string, width, height int) *browser {
 	ctx, cancel := chromedp.NewContext(actx)
 	t.Cleanup(func() { cancel(); cancelAlloc() })
 	b := &browser{t: t, ctx: ctx, base: base}
-	// The first run starts the browser; it must not carry a timeout.
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("start Chromium: %v", err)
+	// The first run starts the browser; it must not carry a timeout (that
+	// would stop the browser), so a watchdog cancels a start that hangs.
+	started := make(chan error, 1)
+	go func() { started <- chromedp.Do(ctx, chromedp.Navigate("about:blank")) }()
+	select {
+	case err := <-started:
+		if err != nil {
+			t.Fatalf("start Chromium: %v", err)
+		}
+	case <-time.After(2 * time.Minute):
+		cancel()
+		t.Fatal("Chromium did not start within 2 minutes")
 	}
 	return b
 }

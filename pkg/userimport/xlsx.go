@@ -22,11 +22,17 @@ type xlsxRecords struct {
 // bomb to thousands.
 const unzipFactor = 40
 
+// maxUnzipped caps that bound in absolute terms: excelize holds every part
+// but the sheets in memory, so a large IMPORT_MAX_BYTES must not let a
+// workbook with a huge junk part take gigabytes. 200,000 real rows unpack to
+// well under a quarter of it.
+const maxUnzipped = 256 << 20
+
 // openXLSX opens a workbook. A file on disk (a background import's spooled
 // upload) is read in place; any other reader is read into memory once, as
 // a zip archive cannot be read front to back.
 func openXLSX(src io.Reader, maxBytes int64) (*xlsxRecords, string, error) {
-	unzipped := maxBytes * unzipFactor
+	unzipped := min(maxBytes*unzipFactor, maxUnzipped)
 	opts := excelize.Options{RawCellValue: true, UnzipSizeLimit: unzipped,
 		UnzipXMLSizeLimit: min(unzipped, excelize.StreamChunkSize)} // larger sheets stream from a temporary file
 	var (

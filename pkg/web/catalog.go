@@ -119,6 +119,7 @@ var catalog = map[string]map[string]string{
 		"confirm.method":          "Verification method",
 		"confirm.cancel":          "Cancel",
 		"confirm.send":            "Send",
+		"confirm.changed":         "The users matching the filter changed since you confirmed. Check the numbers and send again.",
 		"confirm.sent":            "Invitations queued.",
 
 		"card.user_invited": "User invited",
@@ -334,6 +335,7 @@ var catalog = map[string]map[string]string{
 		"confirm.method":         "Способ подтверждения",
 		"confirm.cancel":         "Отмена",
 		"confirm.send":           "Отправить",
+		"confirm.changed":        "Пользователи, подходящие под фильтр, изменились после подтверждения. Проверьте цифры и отправьте ещё раз.",
 		"confirm.sent":           "Приглашения поставлены в очередь.",
 
 		"card.user_invited": "Пользователь приглашён",

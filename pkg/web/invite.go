@@ -94,6 +94,21 @@ func (ui *UI) sendInvite(w http.ResponseWriter, r *http.Request) {
 		ui.formError(w, r, err)
 		return
 	}
+	if sel.AllMatching {
+		// "All matching" is re-read when sent: if users came or went since
+		// the admin confirmed a number, they confirm again.
+		pv, err := ui.Inviter.Preview(r.Context(), sel.invite())
+		if err != nil {
+			ui.formError(w, r, err)
+			return
+		}
+		if strconv.Itoa(pv.Selected) != r.PostForm.Get("expected_selected") {
+			p := confirmPage{base: ui.base(r, "confirm.title", "users"), selection: sel, Preview: pv, Method: pv.Method, Back: sel.Query.href(nil)}
+			p.Flash = &flash{Kind: "warn", Text: translate(p.Lang, "confirm.changed")}
+			ui.render(w, r, http.StatusConflict, "confirm", p)
+			return
+		}
+	}
 	v := viewerFrom(r.Context())
 	res, err := ui.Inviter.Invite(r.Context(), v.session.UserID, sel.invite())
 	if err != nil {

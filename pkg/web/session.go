@@ -25,6 +25,17 @@ const (
 	csrfField     = "csrf_token"
 )
 
+// Bounds on what a form makes the server read: a form of fields (a page
+// of ticked ids is a few KiB), and the part of an upload kept in memory.
+const (
+	maxFormBytes    = 256 << 10
+	multipartMemory = 1 << 20
+)
+
+func isMultipart(r *http.Request) bool {
+	return strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
+}
+
 // viewer is who is looking at a page, and in which language.
 type viewer struct {
 	lang      string
@@ -73,9 +84,24 @@ func (ui *UI) page(next http.HandlerFunc) http.Handler {
 		if l := r.URL.Query().Get("lang"); knownLang(l) {
 			setCookie(w, r, langCookie, l, 365*24*3600)
 		}
-		if !safeMethod(r.Method) && !validCSRF(r, v) {
-			ui.renderError(w, r, http.StatusForbidden, "error.csrf")
-			return
+		if !safeMethod(r.Method) {
+			// Nobody but a visitor signing in may make the server read a
+			// form without a session: not even the form token is read.
+			if v.session == nil && r.URL.Path != "/login" {
+				http.Redirect(w, r, "/login", http.StatusSeeOther)
+				return
+			}
+			if r.URL.Path != "/import" { // the upload has its own limit
+				r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			}
+			if isMultipart(r) {
+				// Files beyond the first MiB go to temporary files, not RAM.
+				r.ParseMultipartForm(multipartMemory) //nolint:errcheck // a broken form fails the token check below
+			}
+			if !validCSRF(r, v) {
+				ui.renderError(w, r, http.StatusForbidden, "error.csrf")
+				return
+			}
 		}
 		next(w, r)
 	})
