@@ -101,6 +101,7 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		f.After = page.NextCursor
+		f.SkipTotal = true // counted with the first page
 		page, err = s.Store.ListUsers(r.Context(), f)
 	}
 	if err == nil {

@@ -157,6 +157,10 @@ type UserFilter struct {
 	// CountByStatus asks for UserPage.Counts too (the filter panel's
 	// numbers), at no extra cost: they replace the count of the total.
 	CountByStatus bool
+	// SkipTotal leaves UserPage.Total at 0 (when CountByStatus is not set):
+	// a reader walking every page, such as an export, needs the count once,
+	// not once a page.
+	SkipTotal bool
 }
 
 // Searches reports whether f narrows the users by text, not only by status.

@@ -78,6 +78,9 @@ func (s *Store) countPage(ctx context.Context, f invite.UserFilter) (invite.User
 		page invite.UserPage
 		err  error
 	)
+	if f.SkipTotal && !f.CountByStatus {
+		return page, nil
+	}
 	if !f.CountByStatus {
 		page.Total, err = s.countUsers(ctx, f)
 		return page, err

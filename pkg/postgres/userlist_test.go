@@ -329,6 +329,12 @@ func TestCountUsersByStatus(t *testing.T) {
 		if err != nil || plain.Total != page.Total || plain.Counts != nil {
 			t.Errorf("%+v: total %d with counts, %d without (%v); counts %v when not asked", tt.f, page.Total, plain.Total, err, plain.Counts)
 		}
+		// A reader walking every page asks for no count; the page is the same.
+		tt.f.SkipTotal = true
+		bare, err := s.ListUsers(ctx, tt.f)
+		if err != nil || bare.Total != 0 || bare.Counts != nil || !slices.Equal(logins(bare.Items), logins(plain.Items)) {
+			t.Errorf("%+v: without a total: %d, %v, %v (%v)", tt.f, bare.Total, bare.Counts, logins(bare.Items), err)
+		}
 	}
 }
 
