@@ -61,7 +61,8 @@ const (
 
 // Job returns the background import id. A job whose replica stopped without
 // recording its end reads as failed: its transaction was rolled back with
-// the connection, so nothing of it was imported.
+// the connection, so nothing of it was imported, unless it had reached the
+// invitations, which come after the commit.
 func (im *Importer) Job(ctx context.Context, id int64) (Job, error) {
 	if im.jobs == nil {
 		return Job{}, errNoJobs
@@ -74,6 +75,11 @@ func (im *Importer) Job(ctx context.Context, id int64) (Job, error) {
 		j.State = JobFailed
 		j.Error = &invite.Reason{Code: "interrupted",
 			Message: "The import stopped when its server did; nothing of it was imported. Import the file again."}
+		if j.Progress.Phase == PhaseInviting {
+			// The users were committed before the invitations began.
+			j.Error.Message = "The import's server stopped while it was sending the invitations: the users are imported, " +
+				"but some may not be invited. Select them in the user table and send the invitation."
+		}
 	}
 	return j, nil
 }

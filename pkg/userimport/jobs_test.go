@@ -2,6 +2,7 @@ package userimport_test
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,6 +97,18 @@ func TestBackgroundImportFailures(t *testing.T) {
 	stale, err := f.im.Job(t.Context(), id)
 	if err != nil || stale.State != userimport.JobFailed || stale.Error == nil || stale.Error.Code != "interrupted" {
 		t.Errorf("stale job: %+v %v", stale, err)
+	}
+	if !strings.Contains(stale.Error.Message, "nothing of it was imported") {
+		t.Errorf("stale job before its invitations: %q", stale.Error.Message)
+	}
+	// One that died while inviting had committed its users: it says so.
+	if err := f.db.DB.Get(&id, `INSERT INTO user_imports (requested_by, state, phase, options, updated_at)
+		VALUES ($1, 'running', 'inviting', '{}', now() - interval '10 minutes') RETURNING id`, f.admin); err != nil {
+		t.Fatal(err)
+	}
+	inviting, err := f.im.Job(t.Context(), id)
+	if err != nil || inviting.Error == nil || !strings.Contains(inviting.Error.Message, "the users are imported") {
+		t.Errorf("stale job in its invitations: %+v %v", inviting.Error, err)
 	}
 	if _, err := f.im.Job(t.Context(), id+100); invite.KindOf(err) != invite.KindNotFound {
 		t.Errorf("unknown job: %v", err)
