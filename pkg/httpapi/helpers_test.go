@@ -32,22 +32,7 @@ const (
 	adminPassword = "admin-Password-5678"
 )
 
-// hashes caches argon2id hashes of the fixture passwords: each costs 64 MiB
-// and a noticeable fraction of a second under the race detector.
-var hashes sync.Map // password -> hash
-
-func passwordHash(t *testing.T, pw string) string {
-	t.Helper()
-	if h, ok := hashes.Load(pw); ok {
-		return h.(string)
-	}
-	h, err := auth.HashPassword(pw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hashes.Store(pw, h)
-	return h
-}
+func passwordHash(t testing.TB, pw string) string { return testenv.PasswordHash(t, pw) }
 
 // env is one test's API server over its own PostgreSQL database and Redis
 // DB, with a super admin (root) and a plain admin signed in.

@@ -31,22 +31,7 @@ const (
 	rootPassword = "root-Password-1234"
 )
 
-// hashes caches argon2id hashes of fixture passwords: each costs 64 MiB and
-// a noticeable fraction of a second under the race detector.
-var hashes sync.Map // password -> hash
-
-func passwordHash(t testing.TB, pw string) string {
-	t.Helper()
-	if h, ok := hashes.Load(pw); ok {
-		return h.(string)
-	}
-	h, err := auth.HashPassword(pw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hashes.Store(pw, h)
-	return h
-}
+func passwordHash(t testing.TB, pw string) string { return testenv.PasswordHash(t, pw) }
 
 // dashboard stands in for asynqmon: it records the paths it served, so a
 // test sees which of the two dashboards a visitor reached.

@@ -268,6 +268,8 @@ func TestConfirmAndSend(t *testing.T) {
 	want(t, r, http.StatusOK)
 	wantContains(t, r.body, "1 invitation will be sent.", `name="all_matching" value="1"`, `name="f_q" value="zed"`,
 		`href="/users?q=zed&amp;status=not_invited"`)
+	wantContains(t, r.body, `name="expected_selected" value="1"`)
+	all.Set("expected_selected", "1") // the send carries the count the admin confirmed
 	r = root.submit("/users/invite/send", all)
 	batchOf(t, r, url.Values{"q": {"zed"}, "status": {"not_invited"}})
 	if u, err := e.store.User(t.Context(), zed.ID); err != nil || u.InviteStatus != invite.StatusWaiting {
