@@ -1,12 +1,9 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
-
-	"github.com/inviter/inviter/pkg/invite"
 )
 
 // languages are the UI's languages; the first is the default.
@@ -80,5 +77,3 @@ func pluralForm(lang string, n int) string {
 		return "many"
 	}
 }
-
-func asError(err error, target **invite.Error) bool { return errors.As(err, target) }

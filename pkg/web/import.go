@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
@@ -156,20 +155,10 @@ type importProgressJSON struct {
 
 func (ui *UI) importProgress(w http.ResponseWriter, r *http.Request) {
 	job, err := ui.visibleJob(r)
-	if invite.KindOf(err) == invite.KindNotFound {
-		http.NotFound(w, r)
-		return
-	}
-	if err != nil {
-		ui.Log.ErrorContext(r.Context(), "import progress", "err", err)
-		http.Error(w, "unavailable", http.StatusServiceUnavailable)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(importProgressJSON{ //nolint:errcheck // the client went away
+	ui.answerPoll(w, r, "import progress", importProgressJSON{
 		State: job.State, Phase: job.Progress.Phase, BytesRead: job.Progress.BytesRead, BytesTotal: job.Progress.BytesTotal,
 		RowsRead: job.Progress.RowsRead, Done: job.State == userimport.JobDone || job.State == userimport.JobFailed,
-	})
+	}, err)
 }
 
 func formatBytes(n int64) string {

@@ -150,17 +150,23 @@ func (ui *UI) batchProgress(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, err := ui.Store.BatchProgress(r.Context(), id)
-	if invite.KindOf(err) == invite.KindNotFound {
-		http.NotFound(w, r)
-		return
-	}
-	if err != nil {
-		ui.Log.ErrorContext(r.Context(), "batch progress", "batch_id", id, "err", err)
-		http.Error(w, "unavailable", http.StatusServiceUnavailable)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(progressJSON{ //nolint:errcheck // the client went away
+	ui.answerPoll(w, r, "batch progress", progressJSON{
 		Total: p.Total(), Waiting: p.Waiting, Invited: p.Invited, Failed: p.Failed + p.Refused, Refused: p.Refused, Done: p.Done(),
-	})
+	}, err)
+}
+
+// answerPoll answers a progress bar's poll: the value as JSON, 404 when
+// what it follows does not exist (or is not the viewer's), 503 (logged)
+// when the store failed.
+func (ui *UI) answerPoll(w http.ResponseWriter, r *http.Request, what string, value any, err error) {
+	switch {
+	case invite.KindOf(err) == invite.KindNotFound:
+		http.NotFound(w, r)
+	case err != nil:
+		ui.Log.ErrorContext(r.Context(), what, "path", r.URL.Path, "err", err)
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+	default:
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(value) //nolint:errcheck // the client went away
+	}
 }

@@ -12,19 +12,13 @@ import (
 // guarded by the session, the role and the browser's cross-origin headers.
 func (ui *UI) monitoring() http.Handler {
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v := &viewer{lang: chooseLang(r)}
+		v, err := ui.viewer(w, r)
 		r = r.WithContext(withViewer(r.Context(), v))
-		c, err := r.Cookie(sessionCookie)
-		if err != nil || ui.Monitoring == nil {
+		if err != nil || v.session == nil || ui.Monitoring == nil {
 			ui.monitoringRefusal(w, r, v)
 			return
 		}
-		ss, hash, err := ui.Accounts.Session(r.Context(), c.Value)
-		if err != nil {
-			ui.monitoringRefusal(w, r, v)
-			return
-		}
-		v.session, v.tokenHash, v.csrf = &ss, hash, sessionCSRF(hash)
+		ss := *v.session
 		switch {
 		case ss.MustChangePassword:
 			http.Redirect(w, r, "/password", http.StatusSeeOther)

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -143,7 +144,7 @@ func (ui *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
 // there is one, the error's own message otherwise.
 func errorText(lang string, err error) string {
 	var e *invite.Error
-	if !asError(err, &e) {
+	if !errors.As(err, &e) {
 		return translate(lang, "error.internal")
 	}
 	for _, key := range []string{"code." + e.Code + "." + e.Field, "code." + e.Code} {

@@ -58,24 +58,36 @@ func viewerFrom(ctx context.Context) *viewer {
 	return v
 }
 
+// viewer reads who is asking: their language and, when the session cookie
+// holds a live session, the session and its form token. A dead session's
+// cookie is cleared; an error is the store's.
+func (ui *UI) viewer(w http.ResponseWriter, r *http.Request) (*viewer, error) {
+	v := &viewer{lang: chooseLang(r)}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return v, nil
+	}
+	ss, hash, err := ui.Accounts.Session(r.Context(), c.Value)
+	switch {
+	case err == nil:
+		v.session, v.tokenHash, v.csrf = &ss, hash, sessionCSRF(hash)
+	case errors.Is(err, account.ErrNoSession):
+		clearCookie(w, r, sessionCookie)
+	default:
+		return v, err
+	}
+	return v, nil
+}
+
 // page wraps every handler: security headers, language, the session when
 // there is one, and the CSRF check of unsafe methods.
 func (ui *UI) page(next http.HandlerFunc) http.Handler {
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		securityHeaders(w.Header())
-		v := &viewer{lang: chooseLang(r)}
-		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-			ss, hash, err := ui.Accounts.Session(r.Context(), c.Value)
-			switch {
-			case err == nil:
-				v.session, v.tokenHash = &ss, hash
-				v.csrf = sessionCSRF(hash)
-			case errors.Is(err, account.ErrNoSession):
-				clearCookie(w, r, sessionCookie)
-			default:
-				ui.fail(w, r.WithContext(withViewer(r.Context(), v)), err)
-				return
-			}
+		v, err := ui.viewer(w, r)
+		if err != nil {
+			ui.fail(w, r.WithContext(withViewer(r.Context(), v)), err)
+			return
 		}
 		if v.session == nil {
 			v.csrf = preSessionCSRF(w, r)
@@ -109,9 +121,6 @@ func (ui *UI) page(next http.HandlerFunc) http.Handler {
 	// cross-site POST is refused before any token is even looked at.
 	return ui.csrf.Handler(h)
 }
-
-// form is a page whose POST may come from an anonymous visitor (sign-in).
-func (ui *UI) form(next http.HandlerFunc) http.Handler { return ui.page(next) }
 
 // signedIn lets through visitors with a session. Until a user who signed in
 // with a temporary password has chosen a new one, every page but the

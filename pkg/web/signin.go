@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -114,7 +115,7 @@ func (ui *UI) changePassword(w http.ResponseWriter, r *http.Request) {
 		}
 		p := passwordPage{base: ui.base(r, "password.title", ""), Temporary: v.session.MustChangePassword, Error: errorText(v.lang, err)}
 		var e *invite.Error
-		if asError(err, &e) {
+		if errors.As(err, &e) {
 			p.Field = e.Field
 		}
 		ui.render(w, r, http.StatusBadRequest, "password", p)

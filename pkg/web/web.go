@@ -79,7 +79,7 @@ func (ui *UI) routes() {
 		http.Redirect(w, r, "/users", http.StatusSeeOther)
 	})
 	m.Handle("GET /login", ui.page(ui.loginForm))
-	m.Handle("POST /login", ui.form(ui.login))
+	m.Handle("POST /login", ui.page(ui.login))
 	m.Handle("POST /logout", ui.signedIn(ui.logout))
 	m.Handle("GET /password", ui.signedIn(ui.passwordForm))
 	m.Handle("POST /password", ui.signedIn(ui.changePassword))

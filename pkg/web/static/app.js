@@ -3,6 +3,25 @@
 (function () {
   "use strict";
 
+  // pollJSON fetches url every delay ms and hands the JSON to onData until
+  // it returns true; failures back off, up to 15 s between tries.
+  function pollJSON(url, delay, onData) {
+    var wait = delay;
+    function poll() {
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : Promise.reject(new Error("HTTP " + r.status)); })
+        .then(function (p) {
+          wait = delay;
+          if (!onData(p)) setTimeout(poll, wait);
+        })
+        .catch(function () {
+          wait = Math.min(wait * 2, 15000);
+          setTimeout(poll, wait);
+        });
+    }
+    poll();
+  }
+
   function initSelection() {
     var form = document.getElementById("invite-form");
     if (!form) return;
@@ -53,7 +72,6 @@
     var panel = document.getElementById("batch-progress");
     if (!panel) return;
     var bar = document.getElementById("batch-bar");
-    var delay = 1000;
 
     function show(p) {
       var total = Math.max(p.total, 1);
@@ -86,22 +104,10 @@
         .catch(function () { /* the counts above are still right */ });
     }
 
-    function poll() {
-      fetch(panel.dataset.batchUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
-        .then(function (r) {
-          if (!r.ok) throw new Error("HTTP " + r.status);
-          return r.json();
-        })
-        .then(function (p) {
-          show(p);
-          if (!p.done) setTimeout(poll, delay);
-        })
-        .catch(function () {
-          delay = Math.min(delay * 2, 15000);
-          setTimeout(poll, delay);
-        });
-    }
-    poll();
+    pollJSON(panel.dataset.batchUrl, 1000, function (p) {
+      show(p);
+      return p.done;
+    });
   }
 
   // initImportProgress follows a running import, then reloads the page,
@@ -110,19 +116,15 @@
     var panel = document.getElementById("import-progress");
     if (!panel) return;
     var bar = document.getElementById("import-bar");
-    var delay = 500;
-    function poll() {
-      fetch(panel.dataset.progressUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
-        .then(function (r) { return r.ok ? r.json() : Promise.reject(new Error("HTTP " + r.status)); })
-        .then(function (p) {
-          if (p.done) { location.reload(); return; }
-          if (p.bytes_total > 0) { bar.max = p.bytes_total; bar.value = p.bytes_read; }
-          panel.querySelector("[data-rows]").textContent = String(p.rows_read);
-          setTimeout(poll, delay);
-        })
-        .catch(function () { delay = Math.min(delay * 2, 15000); setTimeout(poll, delay); });
-    }
-    poll();
+    pollJSON(panel.dataset.progressUrl, 500, function (p) {
+      if (p.done) {
+        location.reload();
+        return true;
+      }
+      if (p.bytes_total > 0) { bar.max = p.bytes_total; bar.value = p.bytes_read; }
+      panel.querySelector("[data-rows]").textContent = String(p.rows_read);
+      return false;
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
