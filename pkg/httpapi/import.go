@@ -3,13 +3,11 @@ package httpapi
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 
@@ -80,44 +78,12 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusAccepted, toImportJobJSON(job))
 		return
 	}
-	// The upload is read to a temporary file before the import opens its
-	// transaction, so that a slow client does not hold a connection and a
-	// transaction (and with it VACUUM) for as long as it takes to send.
-	spooled, err := spool(src)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	defer func() { spooled.Close(); os.Remove(spooled.Name()) }()
-	rep, err := s.Imports.Import(r.Context(), spooled, contentType, opts, nil)
+	rep, err := s.Imports.Import(r.Context(), src, contentType, opts, nil)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, toImportReportJSON(rep))
-}
-
-// spool copies an upload to a temporary file and rewinds it. The upload's
-// reader enforces the size limit.
-func spool(src io.Reader) (*os.File, error) {
-	f, err := os.CreateTemp("", "inviter-import-*")
-	if err != nil {
-		return nil, fmt.Errorf("httpapi: spool upload: %w", err)
-	}
-	_, err = io.Copy(f, src)
-	if err == nil {
-		_, err = f.Seek(0, io.SeekStart)
-	}
-	if err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		var ie *invite.Error
-		if errors.As(err, &ie) {
-			return nil, err
-		}
-		return nil, invite.Errorf(invite.KindInvalid, "upload_failed", "the upload could not be read: %v", err).WithField("file").Wrap(err)
-	}
-	return f, nil
 }
 
 // importOptions reads the options from the query string or form fields.

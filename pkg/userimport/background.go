@@ -45,9 +45,9 @@ func (im *Importer) Start(ctx context.Context, src io.Reader, contentType string
 	if _, err := ParseCharset(opts.Charset); err != nil {
 		return Job{}, err
 	}
-	f, err := os.CreateTemp(im.bg.tempDir, "inviter-import-*")
+	f, n, err := im.spool(src)
 	if err != nil {
-		return Job{}, fmt.Errorf("userimport: spool upload: %w", err)
+		return Job{}, err
 	}
 	keep := false
 	defer func() {
@@ -56,17 +56,6 @@ func (im *Importer) Start(ctx context.Context, src io.Reader, contentType string
 			os.Remove(f.Name())
 		}
 	}()
-	n, err := io.Copy(f, &counter{r: src, max: im.limits.MaxBytes, tooLarge: im.tooLarge()})
-	if err != nil {
-		var ie *invite.Error
-		if errors.As(err, &ie) {
-			return Job{}, err
-		}
-		return Job{}, fmt.Errorf("userimport: spool upload: %w", err)
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return Job{}, fmt.Errorf("userimport: spool upload: %w", err)
-	}
 	opts.Size = n
 	im.bg.mu.Lock()
 	defer im.bg.mu.Unlock()
@@ -86,6 +75,29 @@ func (im *Importer) Start(ctx context.Context, src io.Reader, contentType string
 		im.runJob(job, f, contentType)
 	}()
 	return job, nil
+}
+
+// spool copies an upload to a temporary file, enforcing the size limit,
+// and rewinds it: the import then reads a file whatever the client's pace.
+func (im *Importer) spool(src io.Reader) (*os.File, int64, error) {
+	f, err := os.CreateTemp(im.bg.tempDir, "inviter-import-*")
+	if err != nil {
+		return nil, 0, fmt.Errorf("userimport: spool upload: %w", err)
+	}
+	n, err := io.Copy(f, &counter{r: src, max: im.limits.MaxBytes, tooLarge: im.tooLarge()})
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		var ie *invite.Error
+		if errors.As(err, &ie) {
+			return nil, 0, err
+		}
+		return nil, 0, fmt.Errorf("userimport: spool upload: %w", err)
+	}
+	return f, n, nil
 }
 
 // runJob imports a spooled file, keeping its job up to date.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"mime"
+	"os"
 
 	"github.com/inviter/inviter/pkg/invite"
 )
@@ -81,6 +82,16 @@ func (im *Importer) Import(ctx context.Context, src io.Reader, contentType strin
 				return rep, err
 			}
 		}
+	}
+	if _, onDisk := src.(fileSource); !onDisk {
+		// The upload is read to a file before the transaction opens, so
+		// that a slow client holds no connection or transaction.
+		f, n, err := im.spool(src)
+		if err != nil {
+			return rep, err
+		}
+		defer func() { f.Close(); os.Remove(f.Name()) }()
+		src, opts.Size = f, n
 	}
 	counted := &counter{r: src, max: im.limits.MaxBytes, tooLarge: im.tooLarge()}
 	recs, closeRecs, err := im.open(counted, contentType, charset, &rep)
