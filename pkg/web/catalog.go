@@ -1,437 +1,57 @@
 package web
 
-// catalog holds every text of the pages, by language and key. Status names
-// and error reasons follow the product's help page.
-var catalog = map[string]map[string]string{
-	"en": {
-		"app.name":     "Inviter",
-		"nav.skip":     "Skip to content",
-		"nav.label":    "Main",
-		"nav.users":    "Users",
-		"nav.import":   "Import",
-		"nav.settings": "Settings",
-		"nav.queue":    "Queue",
-		"nav.language": "Language",
-		"nav.signout":  "Sign out",
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"path"
+	"strings"
+)
 
-		"role.user":        "User",
-		"role.admin":       "Administrator",
-		"role.super_admin": "Super administrator",
+// The page texts live as data, one JSON file per language
+// (locales/<lang>.json, a flat object of key -> text), so that a translator
+// edits a file and never Go code. Plural keys end in a CLDR form
+// (".one", ".few", ".many", ".other"). Status names and error reasons follow
+// the product's help page.
+//
+//go:embed locales/*.json
+var localeFiles embed.FS
 
-		"login.title":    "Sign in",
-		"login.login":    "Login",
-		"login.password": "Password",
-		"login.submit":   "Sign in",
-		"login.hint":     "Invited? Sign in with the login and temporary password from your invitation; you will then choose your own password.",
+// catalog holds every text of the pages, by language and key. It is read
+// once from the embedded files and never written afterwards.
+var catalog = mustLoadCatalog(localeFiles)
 
-		"password.title":         "Choose a new password",
-		"password.temporary":     "You signed in with a temporary password. Choose your own password to go on.",
-		"password.old":           "Current password",
-		"password.old_temporary": "Temporary password",
-		"password.new":           "New password",
-		"password.rules":         "At least 10 characters.",
-		"password.submit":        "Save password",
-		"password.saved":         "Your new password is saved.",
+// loadCatalog reads every locales/*.json file of fsys into a catalog.
+func loadCatalog(fsys embed.FS) (map[string]map[string]string, error) {
+	files, err := fsys.ReadDir("locales")
+	if err != nil {
+		return nil, fmt.Errorf("web: read locales: %w", err)
+	}
+	out := make(map[string]map[string]string, len(files))
+	for _, f := range files {
+		lang, ok := strings.CutSuffix(f.Name(), ".json")
+		if !ok {
+			continue
+		}
+		b, err := fsys.ReadFile(path.Join("locales", f.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("web: read locale %s: %w", lang, err)
+		}
+		texts := map[string]string{}
+		if err := json.Unmarshal(b, &texts); err != nil {
+			return nil, fmt.Errorf("web: locale %s: %w", lang, err)
+		}
+		out[lang] = texts
+	}
+	return out, nil
+}
 
-		"account.title":           "Your account",
-		"account.signed_in_as":    "You are signed in as",
-		"account.ready":           "Your account is ready: use your login and the password you chose to sign in to the portal.",
-		"account.change_password": "Change password",
-
-		"status.":            "All",
-		"status.not_invited": "Not invited",
-		"status.waiting":     "Waiting for an invitation",
-		"status.invited":     "Invited",
-		"status.error":       "Error",
-
-		"attempt.waiting":    "Waiting",
-		"attempt.sent":       "Sent",
-		"attempt.failed":     "Failed",
-		"attempt.rejected":   "Refused",
-		"attempt.superseded": "Replaced by a newer invitation",
-
-		"channel.email": "E-mail",
-		"channel.sms":   "SMS",
-
-		"method.email_or_phone": "Confirm by e-mail or phone",
-		"method.email_only":     "Confirm only by email",
-		"method.phone_only":     "Confirm only by phone",
-
-		"reason.no_contact":                 "The user has neither an e-mail address nor a phone number that the verification method allows.",
-		"reason.no_email":                   "The user has no e-mail address, and invitations may be sent only by e-mail.",
-		"reason.invalid_email":              "The e-mail address is not valid.",
-		"reason.invalid_phone":              "The phone number is not valid.",
-		"reason.phone_without_country_code": "The phone number has no country code: write it in international format, e.g. 79051111111 rather than 9051111111.",
-		"reason.delivery_rejected":          "The mail server or SMS provider refused the address as non-existent or invalid.",
-		"reason.delivery_failed":            "The invitation could not be delivered.",
-		"reason.admin_account":              "Administrators are not invited: they sign in with the password they chose.",
-
-		"col.login":      "Login",
-		"col.name":       "Name",
-		"col.first_name": "First name",
-		"col.last_name":  "Last name",
-		"col.email":      "E-mail",
-		"col.phone":      "Phone",
-		"col.locale":     "Language",
-		"col.status":     "Invitation status",
-
-		"users.title":               "Users",
-		"users.filter_status":       "Invitation status",
-		"users.search":              "Search",
-		"users.search_placeholder":  "Login, name, e-mail or phone",
-		"users.search_submit":       "Search",
-		"users.search_columns":      "Search by column",
-		"users.select_all_matching": "Select all %s users matching the filter",
-		"users.select_page":         "Select all on this page",
-		"users.select_user":         "Select %s",
-		"users.selected":            "%d selected",
-		"users.send":                "Send invitation",
-		"users.caption":             "Users, %s matching",
-		"users.none":                "No users match.",
-		"users.pages":               "Pages",
-		"users.prev":                "Previous",
-		"users.next":                "Next",
-		"users.shown":               "%s shown of %s",
-		"users.add":                 "Add user",
-		"users.add_submit":          "Add user",
-		"users.phone_hint":          "With the country code: 79051111111, not 9051111111.",
-		"users.added":               "User %s added.",
-		"users.added_warning":       "User %s added, but: %s",
-		"users.export":              "Export",
-		"users.nothing_selected":    "Select users first, or select all users matching the filter.",
-
-		"progress.title":   "Sending invitations",
-		"progress.waiting": "Waiting",
-		"progress.invited": "Invited",
-		"progress.failed":  "Failed",
-		"progress.running": "In progress…",
-		"progress.done":    "Done.",
-		"progress.reload":  "Reload to see the progress",
-
-		"confirm.title":           "Send invitations?",
-		"confirm.will_send.one":   "%s invitation will be sent.",
-		"confirm.will_send.other": "%s invitations will be sent.",
-		"confirm.nothing":         "No invitation can be sent to the selected users.",
-		"confirm.by_email":        "By e-mail",
-		"confirm.by_sms":          "By SMS",
-		"confirm.kept":            "%s already waiting for the same invitation: left as they are.",
-		"confirm.refused":         "%s cannot be sent",
-		"confirm.method":          "Verification method",
-		"confirm.cancel":          "Cancel",
-		"confirm.send":            "Send",
-		"confirm.changed":         "The users matching the filter changed since you confirmed. Check the numbers and send again.",
-		"confirm.sent":            "Invitations queued.",
-
-		"card.user_invited": "User invited",
-		"card.role":         "Role",
-		"card.invited_at":   "Invited",
-		"card.created_at":   "Added",
-		"card.send_again":   "Send invitation again",
-		"card.history":      "Invitation history",
-		"card.no_history":   "No invitations yet.",
-
-		"history.when":        "When",
-		"history.by":          "Sent by",
-		"history.channel":     "Channel",
-		"history.destination": "Destination",
-		"history.outcome":     "Outcome",
-		"history.provider":    "Provider's message",
-		"history.delivered":   "delivered",
-		"history.tries":       "%d tries",
-
-		"settings.title":       "Settings",
-		"settings.method":      "Verification method",
-		"settings.method_hint": "Limits the channels invitations may use. With \"Confirm only by email\", users without an e-mail address are not invited.",
-		"settings.save":        "Save",
-		"settings.saved":       "Settings saved.",
-
-		"error.title":       "Error",
-		"error.home":        "Go to the start page",
-		"error.400":         "Bad request",
-		"error.403":         "Not allowed",
-		"error.404":         "Not found",
-		"error.500":         "Something went wrong",
-		"error.503":         "Temporarily unavailable",
-		"error.not_found":   "There is no such page.",
-		"error.not_admin":   "This page is for administrators.",
-		"error.not_super":   "Only a super administrator may change settings.",
-		"error.csrf":        "The form has expired or did not come from this site. Go back, reload the page and try again.",
-		"error.internal":    "The request failed. Try again; if it keeps failing, tell your system administrator.",
-		"error.unavailable": "The service is busy or a database is unreachable. Try again in a moment.",
-
-		"code.invalid_credentials": "Wrong login or password.",
-		"code.required.login":      "Enter a login (or an e-mail or phone to serve as one).",
-		"code.required.password":   "Enter your password.",
-		"code.wrong_password":      "The current password is not right.",
-		"code.same_password":       "The new password must differ from the old one.",
-		"code.weak_password":       "The new password is too weak: use at least 10 characters, not one character repeated.",
-		"code.required.first_name": "Enter the first name.",
-		"code.required.last_name":  "Enter the last name.",
-		"code.required.user_ids":   "Select users first, or select all users matching the filter.",
-		"code.too_long":            "A field is too long.",
-		"code.invalid_login":       "A login must not contain spaces.",
-		"code.conflict":            "A user with this login already exists.",
-		"code.busy":                "Too many sign-ins at once; try again in a moment.",
-
-		"error.413":               "Too large",
-		"import.title":            "Import users",
-		"import.intro":            "Upload a CSV or Excel (XLSX) file with a header row: login, first_name, last_name, email, phone, locale (in English or Russian, in any order). Check it first: the check reports what the import would do and changes nothing.",
-		"import.limits":           "Up to %s and %s rows.",
-		"import.file":             "File (CSV or XLSX)",
-		"import.send_invitation":  "Send invitation",
-		"import.update_existing":  "Update existing users (matched by login, else e-mail, else phone)",
-		"import.charset":          "Encoding of a CSV file",
-		"import.charset_auto":     "Detect",
-		"import.check":            "Check",
-		"import.run":              "Import",
-		"import.no_file":          "Choose a file first.",
-		"import.too_large":        "The file is larger than the import allows (%s).",
-		"import.check_title":      "Check of the file",
-		"import.job_title":        "Import",
-		"import.rows_read":        "Rows read",
-		"import.phase.reading":    "Reading the file…",
-		"import.phase.saving":     "Saving the users…",
-		"import.phase.inviting":   "Sending invitations…",
-		"import.phase.done":       "Done.",
-		"import.failed":           "The import failed and changed nothing",
-		"import.dry_run_note":     "This was a check: nothing was changed. The numbers say what the import would do.",
-		"import.done_note":        "The file is imported.",
-		"import.rows":             "Rows",
-		"import.created":          "Created",
-		"import.updated":          "Updated",
-		"import.unchanged":        "Unchanged",
-		"import.failed_rows":      "Not imported",
-		"import.warned":           "Imported with a warning",
-		"import.format":           "Format",
-		"import.invited":          "Invitations: %s queued, %s refused.",
-		"import.follow":           "Follow them in the user table",
-		"import.issues":           "Problems by line",
-		"import.line":             "Line",
-		"import.column":           "Column",
-		"import.severity":         "Kind",
-		"import.severity.error":   "Not imported",
-		"import.severity.warning": "Warning",
-		"import.reason":           "Reason",
-		"import.truncated":        "Only the first problems are listed; the counts above are exact.",
-		"import.now":              "Import this file",
-		"import.again":            "Choose the same file again to import it.",
-
-		"code.required.old_password": "Enter your current password.",
-	},
-	"ru": {
-		"app.name":     "Inviter",
-		"nav.skip":     "К содержимому",
-		"nav.label":    "Главное меню",
-		"nav.users":    "Пользователи",
-		"nav.import":   "Импорт",
-		"nav.settings": "Настройки",
-		"nav.queue":    "Очередь",
-		"nav.language": "Язык",
-		"nav.signout":  "Выйти",
-
-		"role.user":        "Пользователь",
-		"role.admin":       "Администратор",
-		"role.super_admin": "Супер-администратор",
-
-		"login.title":    "Вход",
-		"login.login":    "Логин",
-		"login.password": "Пароль",
-		"login.submit":   "Войти",
-		"login.hint":     "Получили приглашение? Войдите с логином и временным паролем из него, затем задайте свой пароль.",
-
-		"password.title":         "Новый пароль",
-		"password.temporary":     "Вы вошли с временным паролем. Чтобы продолжить, задайте свой пароль.",
-		"password.old":           "Текущий пароль",
-		"password.old_temporary": "Временный пароль",
-		"password.new":           "Новый пароль",
-		"password.rules":         "Не короче 10 символов.",
-		"password.submit":        "Сохранить пароль",
-		"password.saved":         "Новый пароль сохранён.",
-
-		"account.title":           "Ваша учётная запись",
-		"account.signed_in_as":    "Вы вошли как",
-		"account.ready":           "Учётная запись готова: входите на портал со своим логином и выбранным паролем.",
-		"account.change_password": "Сменить пароль",
-
-		"status.":            "Все",
-		"status.not_invited": "Не приглашён",
-		"status.waiting":     "Ожидает приглашения",
-		"status.invited":     "Приглашён",
-		"status.error":       "Ошибка",
-
-		"attempt.waiting":    "В очереди",
-		"attempt.sent":       "Отправлено",
-		"attempt.failed":     "Не доставлено",
-		"attempt.rejected":   "Отклонено",
-		"attempt.superseded": "Заменено новым приглашением",
-
-		"channel.email": "E-mail",
-		"channel.sms":   "SMS",
-
-		"method.email_or_phone": "Подтверждать по e-mail или телефону",
-		"method.email_only":     "Подтверждать только по e-mail",
-		"method.phone_only":     "Подтверждать только по телефону",
-
-		"reason.no_contact":                 "У пользователя нет ни e-mail, ни телефона, которые разрешает способ подтверждения.",
-		"reason.no_email":                   "У пользователя нет e-mail, а приглашения разрешено отправлять только по e-mail.",
-		"reason.invalid_email":              "Некорректный e-mail.",
-		"reason.invalid_phone":              "Некорректный номер телефона.",
-		"reason.phone_without_country_code": "В номере телефона нет кода страны: укажите номер в международном формате, например 79051111111, а не 9051111111.",
-		"reason.delivery_rejected":          "Почтовый сервер или SMS-провайдер отклонил адрес как несуществующий или некорректный.",
-		"reason.delivery_failed":            "Приглашение не удалось доставить.",
-		"reason.admin_account":              "Администраторов не приглашают: они входят с паролем, который выбрали сами.",
-
-		"col.login":      "Логин",
-		"col.name":       "Имя",
-		"col.first_name": "Имя",
-		"col.last_name":  "Фамилия",
-		"col.email":      "E-mail",
-		"col.phone":      "Телефон",
-		"col.locale":     "Язык",
-		"col.status":     "Статус приглашения",
-
-		"users.title":               "Пользователи",
-		"users.filter_status":       "Статус приглашения",
-		"users.search":              "Поиск",
-		"users.search_placeholder":  "Логин, имя, e-mail или телефон",
-		"users.search_submit":       "Найти",
-		"users.search_columns":      "Поиск по столбцам",
-		"users.select_all_matching": "Выбрать всех подходящих под фильтр: %s",
-		"users.select_page":         "Выбрать всех на странице",
-		"users.select_user":         "Выбрать %s",
-		"users.selected":            "Выбрано: %d",
-		"users.send":                "Отправить приглашение",
-		"users.caption":             "Пользователи, найдено %s",
-		"users.none":                "Никого не найдено.",
-		"users.pages":               "Страницы",
-		"users.prev":                "Назад",
-		"users.next":                "Дальше",
-		"users.shown":               "Показано %s из %s",
-		"users.add":                 "Добавить пользователя",
-		"users.add_submit":          "Добавить",
-		"users.phone_hint":          "С кодом страны: 79051111111, а не 9051111111.",
-		"users.added":               "Пользователь %s добавлен.",
-		"users.added_warning":       "Пользователь %s добавлен, но: %s",
-		"users.export":              "Экспорт",
-		"users.nothing_selected":    "Сначала выберите пользователей или всех подходящих под фильтр.",
-
-		"progress.title":   "Отправка приглашений",
-		"progress.waiting": "В очереди",
-		"progress.invited": "Приглашено",
-		"progress.failed":  "С ошибкой",
-		"progress.running": "Идёт отправка…",
-		"progress.done":    "Готово.",
-		"progress.reload":  "Обновите страницу, чтобы увидеть ход отправки",
-
-		"confirm.title":          "Отправить приглашения?",
-		"confirm.will_send.one":  "Будет отправлено %s приглашение.",
-		"confirm.will_send.few":  "Будет отправлено %s приглашения.",
-		"confirm.will_send.many": "Будет отправлено %s приглашений.",
-		"confirm.nothing":        "Выбранным пользователям нельзя отправить приглашение.",
-		"confirm.by_email":       "По e-mail",
-		"confirm.by_sms":         "По SMS",
-		"confirm.kept":           "Уже ожидают такого же приглашения и останутся как есть: %s.",
-		"confirm.refused":        "Нельзя отправить: %s",
-		"confirm.method":         "Способ подтверждения",
-		"confirm.cancel":         "Отмена",
-		"confirm.send":           "Отправить",
-		"confirm.changed":        "Пользователи, подходящие под фильтр, изменились после подтверждения. Проверьте цифры и отправьте ещё раз.",
-		"confirm.sent":           "Приглашения поставлены в очередь.",
-
-		"card.user_invited": "Пользователь приглашён",
-		"card.role":         "Роль",
-		"card.invited_at":   "Приглашён",
-		"card.created_at":   "Добавлен",
-		"card.send_again":   "Отправить приглашение повторно",
-		"card.history":      "История приглашений",
-		"card.no_history":   "Приглашений ещё не было.",
-
-		"history.when":        "Когда",
-		"history.by":          "Кто отправил",
-		"history.channel":     "Канал",
-		"history.destination": "Куда",
-		"history.outcome":     "Результат",
-		"history.provider":    "Ответ провайдера",
-		"history.delivered":   "доставлено",
-		"history.tries":       "попыток: %d",
-
-		"settings.title":       "Настройки",
-		"settings.method":      "Способ подтверждения",
-		"settings.method_hint": "Ограничивает каналы отправки приглашений. При «Подтверждать только по e-mail» пользователи без e-mail не приглашаются.",
-		"settings.save":        "Сохранить",
-		"settings.saved":       "Настройки сохранены.",
-
-		"error.title":       "Ошибка",
-		"error.home":        "На главную",
-		"error.400":         "Неверный запрос",
-		"error.403":         "Нет доступа",
-		"error.404":         "Не найдено",
-		"error.500":         "Что-то пошло не так",
-		"error.503":         "Временно недоступно",
-		"error.not_found":   "Такой страницы нет.",
-		"error.not_admin":   "Эта страница — для администраторов.",
-		"error.not_super":   "Менять настройки может только супер-администратор.",
-		"error.csrf":        "Форма устарела или отправлена не с этого сайта. Вернитесь, обновите страницу и попробуйте снова.",
-		"error.internal":    "Запрос не выполнен. Попробуйте ещё раз; если ошибка повторяется, сообщите системному администратору.",
-		"error.unavailable": "Сервис занят или база данных недоступна. Попробуйте через минуту.",
-
-		"code.invalid_credentials": "Неверный логин или пароль.",
-		"code.required.login":      "Введите логин (или e-mail либо телефон, который его заменит).",
-		"code.required.password":   "Введите пароль.",
-		"code.wrong_password":      "Текущий пароль введён неверно.",
-		"code.same_password":       "Новый пароль должен отличаться от старого.",
-		"code.weak_password":       "Новый пароль слишком простой: нужно не меньше 10 символов, и не один и тот же символ.",
-		"code.required.first_name": "Введите имя.",
-		"code.required.last_name":  "Введите фамилию.",
-		"code.required.user_ids":   "Сначала выберите пользователей или всех подходящих под фильтр.",
-		"code.too_long":            "Одно из полей слишком длинное.",
-		"code.invalid_login":       "В логине не должно быть пробелов.",
-		"code.conflict":            "Пользователь с таким логином уже есть.",
-		"code.busy":                "Слишком много входов одновременно; попробуйте через минуту.",
-
-		"error.413":               "Слишком большой файл",
-		"import.title":            "Импорт пользователей",
-		"import.intro":            "Загрузите файл CSV или Excel (XLSX) со строкой заголовков: логин, имя, фамилия, почта, телефон, locale (по-русски или по-английски, в любом порядке). Сначала проверьте его: проверка покажет, что сделает импорт, и ничего не изменит.",
-		"import.limits":           "До %s и не больше %s строк.",
-		"import.file":             "Файл (CSV или XLSX)",
-		"import.send_invitation":  "Отправить приглашение",
-		"import.update_existing":  "Обновить существующих пользователей (по логину, иначе по e-mail, иначе по телефону)",
-		"import.charset":          "Кодировка CSV-файла",
-		"import.charset_auto":     "Определить",
-		"import.check":            "Проверить",
-		"import.run":              "Импортировать",
-		"import.no_file":          "Сначала выберите файл.",
-		"import.too_large":        "Файл больше, чем разрешено для импорта (%s).",
-		"import.check_title":      "Проверка файла",
-		"import.job_title":        "Импорт",
-		"import.rows_read":        "Прочитано строк",
-		"import.phase.reading":    "Читаем файл…",
-		"import.phase.saving":     "Сохраняем пользователей…",
-		"import.phase.inviting":   "Отправляем приглашения…",
-		"import.phase.done":       "Готово.",
-		"import.failed":           "Импорт не удался и ничего не изменил",
-		"import.dry_run_note":     "Это была проверка: ничего не изменено. Цифры показывают, что сделает импорт.",
-		"import.done_note":        "Файл импортирован.",
-		"import.rows":             "Строк",
-		"import.created":          "Создано",
-		"import.updated":          "Обновлено",
-		"import.unchanged":        "Без изменений",
-		"import.failed_rows":      "Не импортировано",
-		"import.warned":           "Импортировано с предупреждением",
-		"import.format":           "Формат",
-		"import.invited":          "Приглашения: в очереди %s, отклонено %s.",
-		"import.follow":           "Следить за ними в таблице пользователей",
-		"import.issues":           "Проблемы по строкам",
-		"import.line":             "Строка",
-		"import.column":           "Столбец",
-		"import.severity":         "Вид",
-		"import.severity.error":   "Не импортирована",
-		"import.severity.warning": "Предупреждение",
-		"import.reason":           "Причина",
-		"import.truncated":        "Показаны только первые проблемы; цифры выше точные.",
-		"import.now":              "Импортировать этот файл",
-		"import.again":            "Чтобы импортировать его, выберите тот же файл ещё раз.",
-
-		"code.required.old_password": "Введите текущий пароль.",
-	},
+// mustLoadCatalog panics on a broken embedded file: the binary was built
+// with it, and the package's tests load the same files.
+func mustLoadCatalog(fsys embed.FS) map[string]map[string]string {
+	c, err := loadCatalog(fsys)
+	if err != nil {
+		panic(err)
+	}
+	return c
 }

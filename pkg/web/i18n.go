@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
 )
 
 // languages are the UI's languages; the first is the default.
@@ -56,24 +59,28 @@ func lookup(lang, key string) (string, bool) {
 	return msg, ok
 }
 
-// pluralForm is the CLDR plural category of n: English has one/other,
-// Russian one/few/many.
+// pluralForm is the CLDR plural category of n in lang ("one", "few",
+// "many", "other", ...), as golang.org/x/text's plural rules give it.
 func pluralForm(lang string, n int) string {
 	if n < 0 {
 		n = -n
 	}
-	if lang != "ru" {
-		if n == 1 {
-			return "one"
-		}
-		return "other"
+	tag := language.English
+	if lang == "ru" {
+		tag = language.Russian
 	}
-	switch d, dd := n%10, n%100; {
-	case d == 1 && dd != 11:
+	switch plural.Cardinal.MatchPlural(tag, n, 0, 0, 0, 0) {
+	case plural.Zero:
+		return "zero"
+	case plural.One:
 		return "one"
-	case d >= 2 && d <= 4 && (dd < 12 || dd > 14):
+	case plural.Two:
+		return "two"
+	case plural.Few:
 		return "few"
-	default:
+	case plural.Many:
 		return "many"
+	default:
+		return "other"
 	}
 }
