@@ -22,6 +22,10 @@ type previewResponse struct {
 	Refused            int                       `json:"refused"`
 	Refusals           []refusalJSON             `json:"refusals"`
 	NotFound           int                       `json:"not_found"`
+	AlreadyInvited     int                       `json:"already_invited"` // selected users invited now
+	SendAgain          int                       `json:"send_again"`      // of email + sms, to users already invited
+	Skipped            int                       `json:"skipped"`         // already invited, left alone (skip_invited)
+	Admins             int                       `json:"admins"`          // administrators, left alone
 }
 
 type refusalJSON struct {
@@ -47,7 +51,7 @@ func (s *Server) handlePreview(w http.ResponseWriter, r *http.Request) {
 		VerificationMethod: p.Method, Selected: p.Selected, Queued: p.Queued(),
 		Rejected: p.RefusedTotal() + p.NotFound, Email: p.Email, SMS: p.SMS, Kept: p.Kept,
 		Replaced: p.Replaced, Refused: p.RefusedTotal(), Refusals: make([]refusalJSON, len(p.Refused)),
-		NotFound: p.NotFound,
+		NotFound: p.NotFound, AlreadyInvited: p.AlreadyInvited, SendAgain: p.SendAgain, Skipped: p.Skipped, Admins: p.Admins,
 	}
 	for i, rc := range p.Refused {
 		resp.Refusals[i] = refusalJSON{Code: rc.Reason.Code, Message: rc.Reason.Message, Count: rc.Count}
@@ -67,6 +71,8 @@ type progressResponse struct {
 	Kept             int       `json:"kept"`
 	Refused          int       `json:"refused"`
 	NotFound         int       `json:"not_found"`
+	Skipped          int       `json:"skipped"`
+	Admins           int       `json:"admins"`
 	Total            int       `json:"total"` // queued + refused: the attempts the batch created
 	Waiting          int       `json:"waiting"`
 	Invited          int       `json:"invited"`
@@ -94,7 +100,7 @@ func (s *Server) handleBatchProgress(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, progressResponse{
 		BatchID: p.BatchID, RequestedBy: p.RequestedBy, RequestedByLogin: optional(p.RequestedByLogin),
 		CreatedAt: p.CreatedAt, Selected: p.Selected, Queued: p.Queued, Kept: p.Kept, Refused: p.Refused,
-		NotFound: p.NotFound, Total: p.Total(), Waiting: p.Waiting, Invited: p.Invited, Failed: p.Failed,
+		NotFound: p.NotFound, Skipped: p.Skipped, Admins: p.Admins, Total: p.Total(), Waiting: p.Waiting, Invited: p.Invited, Failed: p.Failed,
 		Superseded: p.Superseded, Done: p.Done(),
 	})
 }

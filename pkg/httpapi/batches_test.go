@@ -26,6 +26,8 @@ type progressBody struct {
 	Kept             int       `json:"kept"`
 	Refused          int       `json:"refused"`
 	NotFound         int       `json:"not_found"`
+	Skipped          int       `json:"skipped"`
+	Admins           int       `json:"admins"`
 	Total            int       `json:"total"`
 	Waiting          int       `json:"waiting"`
 	Invited          int       `json:"invited"`
@@ -54,7 +56,11 @@ type previewBody struct {
 		Message string `json:"message"`
 		Count   int    `json:"count"`
 	} `json:"refusals"`
-	NotFound int `json:"not_found"`
+	NotFound       int `json:"not_found"`
+	AlreadyInvited int `json:"already_invited"`
+	SendAgain      int `json:"send_again"`
+	Skipped        int `json:"skipped"`
+	Admins         int `json:"admins"`
 }
 
 func (e *env) progress(t *testing.T, batchID int64) progressBody {
@@ -185,13 +191,14 @@ func TestPreviewCountsAndWritesNothing(t *testing.T) {
 	r := e.do(t, "POST", "/api/v1/invitations/preview", e.adminToken, body)
 	want(t, r, http.StatusOK)
 	p := decode[previewBody](t, r)
-	// email and phone by their channels; kept; four contact refusals and the admin.
+	// email and phone by their channels; kept; four contact refusals; the
+	// admin left alone.
 	if p.VerificationMethod != "email_or_phone" || p.Selected != 8 || p.Email != 1 || p.SMS != 1 || p.Kept != 1 ||
-		p.Replaced != 0 || p.Refused != 5 || p.NotFound != 1 || p.Queued != 3 || p.Rejected != 6 {
+		p.Replaced != 0 || p.Refused != 4 || p.NotFound != 1 || p.Queued != 3 || p.Rejected != 5 || p.Admins != 1 {
 		t.Errorf("preview %+v", p)
 	}
 	wantRefusals := map[string]int{"no_contact": 1, "invalid_email": 1, "invalid_phone": 1,
-		"phone_without_country_code": 1, "admin_account": 1}
+		"phone_without_country_code": 1}
 	if len(p.Refusals) != len(wantRefusals) {
 		t.Errorf("refusals %+v; want %v", p.Refusals, wantRefusals)
 	}
@@ -215,7 +222,7 @@ func TestPreviewCountsAndWritesNothing(t *testing.T) {
 	// Another method, another answer, from the same users.
 	e.setMethod(t, invite.MethodEmailOnly)
 	p = decode[previewBody](t, e.do(t, "POST", "/api/v1/invitations/preview", e.adminToken, body))
-	if p.VerificationMethod != "email_only" || p.Email != 1 || p.SMS != 0 || p.Kept != 1 || p.Refused != 6 {
+	if p.VerificationMethod != "email_only" || p.Email != 1 || p.SMS != 0 || p.Kept != 1 || p.Refused != 5 {
 		t.Errorf("email_only preview %+v", p)
 	}
 

@@ -38,6 +38,7 @@ type userBody struct {
 	Email        *string          `json:"email"`
 	Phone        *string          `json:"phone"`
 	Locale       string           `json:"locale"`
+	Role         string           `json:"role"`
 	InviteStatus string           `json:"invite_status"`
 	UserInvited  bool             `json:"user_invited"`
 	InviteError  *reasonBody      `json:"invite_error"`
@@ -58,11 +59,14 @@ type inviteResultBody struct {
 	InviteStatus *string     `json:"invite_status"`
 	Channel      *string     `json:"channel"`
 	Error        *reasonBody `json:"error"`
+	Skipped      bool        `json:"skipped"`
 }
 
 type inviteBody struct {
 	Queued   int                `json:"queued"`
 	Rejected int                `json:"rejected"`
+	Skipped  int                `json:"skipped"`
+	Admins   int                `json:"admins"`
 	Results  []inviteResultBody `json:"results"`
 }
 

@@ -7,8 +7,9 @@ import (
 )
 
 type inviteRequest struct {
-	UserIDs []int64       `json:"user_ids"`
-	Filter  *filterFields `json:"filter"`
+	UserIDs     []int64       `json:"user_ids"`
+	Filter      *filterFields `json:"filter"`
+	SkipInvited bool          `json:"skip_invited"` // leave users already invited as they are
 }
 
 // filterFields is "every user matching": the user table's filter without
@@ -27,12 +28,15 @@ type inviteResult struct {
 	InviteStatus *invite.Status `json:"invite_status"`
 	Channel      *string        `json:"channel"`
 	Error        *invite.Reason `json:"error"`
+	Skipped      bool           `json:"skipped,omitempty"` // left as they are: already invited, or an administrator
 }
 
 type inviteResponse struct {
 	BatchID  int64          `json:"batch_id"` // GET /api/v1/invitations/batches/{id} follows it
 	Queued   int            `json:"queued"`
 	Rejected int            `json:"rejected"`
+	Skipped  int            `json:"skipped"` // already invited, left as they are (skip_invited)
+	Admins   int            `json:"admins"`  // administrators, left as they are
 	Results  []inviteResult `json:"results"`
 }
 
@@ -46,7 +50,7 @@ func readSelection(w http.ResponseWriter, r *http.Request) (invite.Selection, er
 	if err := decode(w, r, &req); err != nil {
 		return invite.Selection{}, err
 	}
-	sel := invite.Selection{UserIDs: req.UserIDs}
+	sel := invite.Selection{UserIDs: req.UserIDs, SkipInvited: req.SkipInvited}
 	switch {
 	case len(req.UserIDs) == 0 && req.Filter == nil:
 		return sel, invite.Errorf(invite.KindInvalid, "required", "give user_ids (a non-empty list) or a filter").WithField("user_ids")
@@ -93,9 +97,10 @@ func (s *Server) handleInvite(w http.ResponseWriter, r *http.Request) {
 // toInviteResponse is the JSON of a batch's outcome; the import report
 // shows its invitations the same way.
 func toInviteResponse(res invite.BatchResult) inviteResponse {
-	resp := inviteResponse{BatchID: res.BatchID, Queued: res.Queued, Rejected: res.Rejected, Results: make([]inviteResult, len(res.Outcomes))}
+	resp := inviteResponse{BatchID: res.BatchID, Queued: res.Queued, Rejected: res.Rejected,
+		Skipped: res.Skipped, Admins: res.Admins, Results: make([]inviteResult, len(res.Outcomes))}
 	for i, o := range res.Outcomes {
-		item := inviteResult{UserID: o.UserID, Channel: optional(string(o.Channel)), Error: o.Error}
+		item := inviteResult{UserID: o.UserID, Channel: optional(string(o.Channel)), Error: o.Error, Skipped: o.Skipped}
 		if o.Status != "" {
 			st := o.Status
 			item.InviteStatus = &st

@@ -27,6 +27,7 @@ type Store interface {
 	account.Store
 	OutboxMessages(ctx context.Context, limit int) ([]invite.OutboxMessage, error)
 	BatchProgress(ctx context.Context, id int64) (invite.BatchProgress, error)
+	SetRole(ctx context.Context, id int64, role invite.Role) (invite.User, error)
 }
 
 // Inviter runs "Send invitation", and previews it.
@@ -90,6 +91,7 @@ func (s *Server) routes() {
 	r.handle("GET", "/api/v1/users", s.admin(s.handleListUsers))
 	r.handle("GET", "/api/v1/users/{id}", s.admin(s.handleGetUser))
 	r.handle("GET", "/api/v1/users/export", s.admin(s.handleExport))
+	s.mux.Handle("PUT "+userSubPath, s.superAdmin(s.handleUserSub)) // PUT /api/v1/users/{id}/role; see userSubPath
 	if s.Imports != nil {
 		r.handle("POST", "/api/v1/users/import", s.admin(s.handleImport))
 		r.handle("GET", "/api/v1/users/imports/{id}", s.admin(s.handleImportJob))

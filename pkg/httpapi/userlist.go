@@ -53,6 +53,9 @@ func userFilter(r *http.Request) (invite.UserFilter, error) {
 	if err := checkSearches("", f); err != nil {
 		return f, err
 	}
+	if f.Batch, err = invite.ParseBatchFilter(q.Get("batch"), q.Get("outcome")); err != nil {
+		return f, err
+	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxPageSize {

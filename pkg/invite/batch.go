@@ -12,6 +12,10 @@ import (
 type Selection struct {
 	UserIDs []int64
 	Filter  *UserFilter // Limit and After are ignored
+	// SkipInvited leaves the users already invited exactly as they are
+	// (counted as skipped): "select all matching" on the All view must not
+	// send a new password to everyone who already has one.
+	SkipInvited bool
 }
 
 // validate refuses an empty selection: "everybody" is a filter with no
@@ -32,6 +36,12 @@ type Candidate struct {
 	// Waiting is the route of the user's current attempt when that attempt is
 	// still waiting; nil otherwise.
 	Waiting *Route
+	// Status is the user's invitation status before the batch.
+	Status Status
+	// HasCredentials tells that the user can sign in now: with a password
+	// they chose, or with the temporary password of their latest delivered
+	// invitation (neither used nor expired). See StatusAfterRefusal.
+	HasCredentials bool
 }
 
 // Decision is what a batch does with one candidate.
@@ -39,6 +49,10 @@ type Decision struct {
 	Keep   bool  // the current waiting attempt already does the job
 	Route  Route // where a new attempt goes, when Reason is nil
 	Reason *Reason
+	// Skip leaves the user exactly as they are: no attempt, no history
+	// row. An administrator is skipped with Reason admin_account, a user
+	// already invited (Selection.SkipInvited) without a reason.
+	Skip bool
 }
 
 // Decide applies the verification method to a candidate. A user already
@@ -46,12 +60,13 @@ type Decision struct {
 // repeated request sends nothing twice; a changed route (new contact data, a
 // new setting) supersedes the waiting attempt.
 //
-// Administrators are not invited: a temporary password for an admin account
-// would let another admin, who sees the development outbox or the user's
-// mail, take that account over.
+// Administrators are not invited, and a selection never changes their
+// status: a temporary password for an admin account would let another
+// admin, who sees the development outbox or the user's mail, take that
+// account over. They are skipped, with the reason admin_account.
 func Decide(m VerificationMethod, c Candidate) Decision {
 	if c.Role.IsAdmin() {
-		return Decision{Reason: NewReason(ReasonAdminAccount, "")}
+		return Decision{Skip: true, Reason: NewReason(ReasonAdminAccount, "")}
 	}
 	route, reason := ChooseRoute(m, c.Contact)
 	if reason != nil {
@@ -66,10 +81,15 @@ func Decide(m VerificationMethod, c Candidate) Decision {
 // Outcome is the result of a batch for one user.
 type Outcome struct {
 	UserID       int64
-	InvitationID int64  // 0 when the user does not exist
-	Status       Status // waiting or error; "" when the user does not exist
-	Channel      Channel
-	Error        *Reason
+	InvitationID int64 // 0 when the user does not exist or was skipped
+	// Status is waiting or error; invited for a refused user who can still
+	// sign in (see StatusAfterRefusal) and for a skipped one who was
+	// invited; a skipped user's status as it was; "" when the user does not
+	// exist.
+	Status  Status
+	Channel Channel
+	Error   *Reason
+	Skipped bool // left as they were (Decision.Skip): no attempt
 }
 
 // Queued identifies an attempt that must be in the queue.
@@ -120,6 +140,8 @@ type BatchResult struct {
 	BatchID  int64 // where to follow the progress (see BatchProgress)
 	Queued   int
 	Rejected int
+	Skipped  int // already invited, left as they are (Selection.SkipInvited)
+	Admins   int // administrators, left as they are
 	Outcomes []Outcome
 }
 
@@ -166,7 +188,7 @@ func (in *Inviter) Invite(ctx context.Context, requestedBy int64, sel Selection)
 		go func() { defer cancel(); enqueued <- in.queue.Enqueue(ectx, q) }()
 	}
 	batch, err := in.store.CreateBatch(ctx, sel, requestedBy, func(c Candidate) Decision {
-		return Decide(method, c)
+		return DecideFor(sel, method, c)
 	}, ready)
 	if enqueued != nil {
 		if qerr := <-enqueued; qerr != nil && err == nil {
@@ -177,12 +199,6 @@ func (in *Inviter) Invite(ctx context.Context, requestedBy int64, sel Selection)
 		return BatchResult{}, fmt.Errorf("invite: create invitations: %w", err)
 	}
 	res := BatchResult{BatchID: batch.ID, Outcomes: batch.Outcomes}
-	for _, o := range batch.Outcomes {
-		if o.Status == StatusWaiting {
-			res.Queued++
-		} else {
-			res.Rejected++
-		}
-	}
+	res.Queued, res.Rejected, res.Skipped, res.Admins = CountOutcomes(batch.Outcomes)
 	return res, nil
 }

@@ -12,8 +12,10 @@ import (
 // preview of "all matching" costs the same memory for ten users as for a
 // hundred thousand.
 type Preview struct {
-	Method   VerificationMethod
-	Selected int // users the selection matches: Email + SMS + Kept + Refused
+	Method VerificationMethod
+	// Selected is every user the selection matches: Email + SMS + Kept +
+	// the refused + Skipped + Admins.
+	Selected int
 	Email    int // new invitations by e-mail
 	SMS      int // new invitations by SMS
 	// Kept users are already waiting for an invitation by the same route:
@@ -24,7 +26,22 @@ type Preview struct {
 	Replaced int
 	Refused  []RefusalCount // by reason, most frequent first
 	NotFound int            // requested ids that match no user
+
+	// AlreadyInvited is how many selected users are invited now
+	// (administrators aside), whatever the send does with them.
+	AlreadyInvited int
+	// SendAgain is how many of Email + SMS go to users already invited:
+	// their current password works until the new message is delivered.
+	SendAgain int
+	// Skipped is how many users already invited the send leaves alone
+	// (Selection.SkipInvited).
+	Skipped int
+	// Admins is how many administrators the selection touched: left alone.
+	Admins int
 }
+
+// FirstTime is how many of the new invitations go to users not invited yet.
+func (p Preview) FirstTime() int { return p.Email + p.SMS - p.SendAgain }
 
 // RefusalCount is how many selected users one reason refuses. The
 // reason's message is its standard one, without any user's data.
@@ -38,7 +55,13 @@ type RefusalCount struct {
 func (p Preview) Queued() int { return p.Email + p.SMS + p.Kept }
 
 // RefusedTotal is how many selected users would be refused.
-func (p Preview) RefusedTotal() int { return p.Selected - p.Queued() }
+func (p Preview) RefusedTotal() int {
+	n := 0
+	for _, r := range p.Refused {
+		n += r.Count
+	}
+	return n
+}
 
 // Preview applies to a selection the very rules Invite applies (Decide,
 // under the current verification method) and counts the results, without
@@ -56,11 +79,18 @@ func (in *Inviter) Preview(ctx context.Context, sel Selection) (Preview, error) 
 	refused := map[string]*RefusalCount{}
 	err = in.store.Candidates(ctx, sel, func(c Candidate) {
 		p.Selected++
-		d := Decide(method, c)
-		if c.Waiting != nil && !d.Keep {
+		d := DecideFor(sel, method, c)
+		if c.Status == StatusInvited && !c.Role.IsAdmin() {
+			p.AlreadyInvited++
+		}
+		if c.Waiting != nil && !d.Keep && !d.Skip {
 			p.Replaced++
 		}
 		switch {
+		case d.Skip && d.Reason != nil:
+			p.Admins++
+		case d.Skip:
+			p.Skipped++
 		case d.Reason != nil:
 			r := refused[d.Reason.Code]
 			if r == nil {
@@ -74,6 +104,9 @@ func (in *Inviter) Preview(ctx context.Context, sel Selection) (Preview, error) 
 			p.SMS++
 		default:
 			p.Email++
+		}
+		if !d.Skip && !d.Keep && d.Reason == nil && c.Status == StatusInvited {
+			p.SendAgain++
 		}
 	})
 	if err != nil {

@@ -68,14 +68,13 @@ func TestPreviewUnderEachVerificationMethod(t *testing.T) {
 	}{
 		{invite.MethodEmailOrPhone, 2, 2, 1, 0, map[string]int{
 			invite.ReasonNoContact: 1, invite.ReasonInvalidEmail: 1, invite.ReasonInvalidPhone: 1,
-			invite.ReasonPhoneWithoutCountry: 1, invite.ReasonAdminAccount: 1}},
+			invite.ReasonPhoneWithoutCountry: 1}},
 		{invite.MethodEmailOnly, 2, 0, 1, 0, map[string]int{
-			invite.ReasonNoEmail: 4, invite.ReasonInvalidEmail: 2, invite.ReasonAdminAccount: 1}},
+			invite.ReasonNoEmail: 4, invite.ReasonInvalidEmail: 2}},
 		// The waiting user has no phone: refused, and the waiting e-mail
 		// attempt would be superseded.
 		{invite.MethodPhoneOnly, 0, 3, 0, 1, map[string]int{
-			invite.ReasonNoContact: 4, invite.ReasonInvalidPhone: 1, invite.ReasonPhoneWithoutCountry: 1,
-			invite.ReasonAdminAccount: 1}},
+			invite.ReasonNoContact: 4, invite.ReasonInvalidPhone: 1, invite.ReasonPhoneWithoutCountry: 1}},
 	}
 	for _, tt := range tests {
 		if err := s.SetVerificationMethod(t.Context(), tt.method, 0); err != nil {
@@ -86,7 +85,7 @@ func TestPreviewUnderEachVerificationMethod(t *testing.T) {
 			t.Fatalf("%s: %v", tt.method, err)
 		}
 		if p.Method != tt.method || p.Selected != len(ids) || p.NotFound != 1 || p.Email != tt.email ||
-			p.SMS != tt.sms || p.Kept != tt.kept || p.Replaced != tt.replaced {
+			p.SMS != tt.sms || p.Kept != tt.kept || p.Replaced != tt.replaced || p.Admins != 1 || p.Skipped != 0 {
 			t.Errorf("%s: %+v; want %d users, 1 not found, e-mail %d, sms %d, kept %d, replaced %d",
 				tt.method, p, len(ids), tt.email, tt.sms, tt.kept, tt.replaced)
 		}
@@ -104,7 +103,8 @@ func TestPreviewUnderEachVerificationMethod(t *testing.T) {
 			}
 			total += r.Count
 		}
-		if len(p.Refused) != len(tt.refused) || total != p.RefusedTotal() || p.Queued()+p.RefusedTotal() != p.Selected {
+		// The administrator is left alone: counted apart, never refused.
+		if len(p.Refused) != len(tt.refused) || total != p.RefusedTotal() || p.Queued()+p.RefusedTotal()+p.Admins != p.Selected {
 			t.Errorf("%s: refusals %+v (total %d, RefusedTotal %d); want %v", tt.method, p.Refused, total, p.RefusedTotal(), tt.refused)
 		}
 	}

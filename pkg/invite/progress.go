@@ -16,12 +16,14 @@ type BatchProgress struct {
 	RequestedByLogin string
 	CreatedAt        time.Time
 
-	// At request time. Selected = Queued + Kept + Refused.
+	// At request time. Selected = Queued + Kept + Refused + Skipped + Admins.
 	Selected int
 	Queued   int // new attempts made waiting
 	Kept     int
-	Refused  int // refused at once: contact data, administrators
+	Refused  int // refused at once: contact data
 	NotFound int // requested ids that matched no user
+	Skipped  int // already invited, left as they are (skip_invited)
+	Admins   int // administrators, left as they are
 
 	// Now, over the Queued attempts (fewer if users were deleted since).
 	Waiting    int // not delivered yet: queued, being sent or retried

@@ -147,6 +147,8 @@ type UserFilter struct {
 	// number typed as "7 (905) 111-11-11". Without a digit it matches the
 	// text as stored.
 	Phone string
+	// Batch, when set, keeps the users of one batch (see BatchFilter).
+	Batch *BatchFilter
 	Sort  Sort
 	Limit int
 	// After (a NextCursor) asks for the page that follows it, Before (a
@@ -163,9 +165,10 @@ type UserFilter struct {
 	SkipTotal bool
 }
 
-// Searches reports whether f narrows the users by text, not only by status.
+// Searches reports whether f narrows the users by more than their status:
+// by text, or to a batch's.
 func (f UserFilter) Searches() bool {
-	return strings.TrimSpace(f.Query+f.Login+f.Name+f.Email+f.Phone) != ""
+	return strings.TrimSpace(f.Query+f.Login+f.Name+f.Email+f.Phone) != "" || f.Batch != nil
 }
 
 // UserPage is one page of the user table.

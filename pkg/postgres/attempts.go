@@ -163,8 +163,11 @@ func (s *Store) afterLockingStates(ctx context.Context, op string, ids []int64, 
 	return translate(op, tx.Commit())
 }
 
-// markFailed ends a waiting attempt in failure and puts its user in error,
-// if the attempt is still the user's.
+// markFailed ends a waiting attempt in failure and, if the attempt is still
+// the user's, records the reason on the user: in error, unless earlier
+// credentials still sign them in (a failed send again), when they stay
+// invited with the reason as their last send's (invite.StatusAfterRefusal).
+// The failed attempt itself was never delivered, so it cannot count.
 const markFailed = `
 WITH a AS (
     UPDATE invitations
@@ -173,7 +176,9 @@ WITH a AS (
     RETURNING id, user_id
 )
 UPDATE invite_states s
-SET status = 'error', error_code = $2, error_message = $4, updated_at = now()
+SET status = CASE WHEN (SELECT ` + hasCredentials + ` FROM users u WHERE u.id = s.user_id)
+                  THEN 'invited' ELSE 'error' END,
+    error_code = $2, error_message = $4, updated_at = now()
 FROM a
 WHERE s.user_id = a.user_id AND s.current_invitation_id = a.id`
 

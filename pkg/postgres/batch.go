@@ -66,8 +66,9 @@ func (s *Store) CreateInvitations(ctx context.Context, sel invite.Selection, req
 // the ids of the new attempts and passes every attempt to queue to ready,
 // then records the batch and the new attempts it stamps (refusals included,
 // for the history), supersedes waiting attempts that were replaced and
-// updates the users' statuses. Each step is one statement over arrays,
-// whatever the batch size. Ids that match no user come back with an error
+// updates the users' statuses. Users that decide skips (administrators, and the
+// already invited when the selection asks so) change nothing and are only
+// counted. Each step is one statement over arrays, whatever the batch size. Ids that match no user come back with an error
 // outcome and change nothing.
 func (s *Store) CreateBatch(ctx context.Context, sel invite.Selection, requestedBy int64,
 	decide func(invite.Candidate) invite.Decision, ready func([]invite.Queued)) (invite.Batch, error) {
@@ -90,7 +91,14 @@ func (s *Store) CreateBatch(ctx context.Context, sel invite.Selection, requested
 	)
 	insIndex := make([]int, 0, len(cands)) // outcome index of each new attempt
 	for _, c := range cands {
-		d := decide(c.candidate())
+		cand := c.candidate()
+		d := decide(cand)
+		if d.Skip {
+			// Left exactly as they are: no attempt, no history row.
+			outcomes = append(outcomes, invite.Outcome{UserID: c.ID, Status: cand.Status, Error: d.Reason, Skipped: true})
+			counts.skip(d)
+			continue
+		}
 		o := invite.Outcome{UserID: c.ID, Status: invite.StatusWaiting, Channel: d.Route.Channel}
 		if d.Keep {
 			o.InvitationID = c.WaitingID.Int64
@@ -103,7 +111,7 @@ func (s *Store) CreateBatch(ctx context.Context, sel invite.Selection, requested
 			superseded = append(superseded, c.WaitingID.Int64)
 		}
 		if d.Reason != nil {
-			o.Status, o.Channel, o.Error = invite.StatusError, "", d.Reason
+			o.Status, o.Channel, o.Error = invite.StatusAfterRefusal(cand), "", d.Reason
 			counts.refused++
 		} else {
 			counts.queued++

@@ -13,19 +13,28 @@ import (
 
 // batchCounts is what a batch decided when it was sent.
 type batchCounts struct {
-	selected, queued, kept, refused, notFound int
+	selected, queued, kept, refused, notFound, skipped, admins int
+}
+
+// skip counts a user the batch leaves as they are.
+func (c *batchCounts) skip(d invite.Decision) {
+	if d.Reason != nil {
+		c.admins++
+		return
+	}
+	c.skipped++
 }
 
 const insertBatchRow = `
-INSERT INTO invite_batches (requested_by, requested_by_login, selected, queued, kept, refused, not_found)
-VALUES ($1, (SELECT login FROM users WHERE id = $1), $2, $3, $4, $5, $6)
+INSERT INTO invite_batches (requested_by, requested_by_login, selected, queued, kept, refused, not_found, skipped, admins)
+VALUES ($1, (SELECT login FROM users WHERE id = $1), $2, $3, $4, $5, $6, $7, $8)
 RETURNING id`
 
 // insertBatch records a batch in its transaction and returns its id.
 func insertBatch(ctx context.Context, tx *sqlx.Tx, requestedBy int64, c batchCounts) (int64, error) {
 	var id int64
 	err := tx.GetContext(ctx, &id, insertBatchRow, sql.NullInt64{Int64: requestedBy, Valid: requestedBy > 0},
-		c.selected, c.queued, c.kept, c.refused, c.notFound)
+		c.selected, c.queued, c.kept, c.refused, c.notFound, c.skipped, c.admins)
 	if err != nil {
 		return 0, translate("record batch", err)
 	}
@@ -39,7 +48,7 @@ func insertBatch(ctx context.Context, tx *sqlx.Tx, requestedBy int64, c batchCou
 // count: they are rejected attempts from the start and never change.
 const selectBatchProgress = `
 SELECT b.id, b.requested_by, b.requested_by_login, b.created_at,
-       b.selected, b.queued, b.kept, b.refused, b.not_found,
+       b.selected, b.queued, b.kept, b.refused, b.not_found, b.skipped, b.admins,
        c.waiting, c.sent, c.failed, c.superseded
 FROM invite_batches b,
 LATERAL (
@@ -64,6 +73,8 @@ func (s *Store) BatchProgress(ctx context.Context, id int64) (invite.BatchProgre
 		Kept           int            `db:"kept"`
 		Refused        int            `db:"refused"`
 		NotFound       int            `db:"not_found"`
+		Skipped        int            `db:"skipped"`
+		Admins         int            `db:"admins"`
 		Waiting        int            `db:"waiting"`
 		Sent           int            `db:"sent"`
 		Failed         int            `db:"failed"`
@@ -75,6 +86,7 @@ func (s *Store) BatchProgress(ctx context.Context, id int64) (invite.BatchProgre
 	p := invite.BatchProgress{
 		BatchID: r.ID, RequestedByLogin: r.RequestedLogin.String, CreatedAt: r.CreatedAt,
 		Selected: r.Selected, Queued: r.Queued, Kept: r.Kept, Refused: r.Refused, NotFound: r.NotFound,
+		Skipped: r.Skipped, Admins: r.Admins,
 		Waiting: r.Waiting, Invited: r.Sent, Failed: r.Failed, Superseded: r.Superseded,
 	}
 	if r.RequestedBy.Valid {

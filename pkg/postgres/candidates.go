@@ -20,11 +20,14 @@ type candidateRow struct {
 	WaitingID   sql.NullInt64  `db:"waiting_id"`
 	WaitingChan sql.NullString `db:"waiting_channel"`
 	WaitingDest sql.NullString `db:"waiting_destination"`
+	Status      string         `db:"status"`
+	Credentials bool           `db:"has_credentials"`
 }
 
 func (c candidateRow) candidate() invite.Candidate {
 	cand := invite.Candidate{UserID: c.ID, Role: invite.Role(c.Role),
-		Contact: invite.Contact{Email: c.Email.String, Phone: c.Phone.String}}
+		Contact: invite.Contact{Email: c.Email.String, Phone: c.Phone.String},
+		Status:  invite.Status(c.Status), HasCredentials: c.Credentials}
 	if c.WaitingID.Valid {
 		cand.Waiting = &invite.Route{Channel: invite.Channel(c.WaitingChan.String), Destination: c.WaitingDest.String}
 	}
@@ -35,7 +38,8 @@ func (c candidateRow) candidate() invite.Candidate {
 // batch and its preview read them with it, so the two cannot disagree.
 const selectCandidates = `
 SELECT u.id, u.email, u.phone, u.role,
-       i.id AS waiting_id, i.channel AS waiting_channel, i.destination AS waiting_destination
+       i.id AS waiting_id, i.channel AS waiting_channel, i.destination AS waiting_destination,
+       s.status, ` + hasCredentials + ` AS has_credentials
 FROM users u
 JOIN invite_states s ON s.user_id = u.id
 LEFT JOIN invitations i ON i.id = s.current_invitation_id AND i.status = 'waiting'`

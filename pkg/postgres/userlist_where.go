@@ -17,7 +17,11 @@ func userWhere(f invite.UserFilter, args []any) ([]string, []any) {
 		where = append(where, fmt.Sprintf("s.status = $%d", len(args)))
 	}
 	search, args := searchWhere(f, args)
-	return append(where, search...), args
+	where = append(where, search...)
+	if f.Batch != nil {
+		where, args = batchWhere(*f.Batch, where, args)
+	}
+	return where, args
 }
 
 // phoneDigits is a phone number without anything but its digits, written
