@@ -40,5 +40,8 @@ func (ui *UI) userCard(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("added") == "1" {
 		p.Flash = &flash{Kind: "ok", Text: translate(p.Lang, "users.added", u.Login)}
 	}
+	if r.URL.Query().Get("role") == "1" {
+		p.Flash = &flash{Kind: "ok", Text: translate(p.Lang, "card.role_saved")}
+	}
 	ui.render(w, r, http.StatusOK, "user", p)
 }

@@ -19,17 +19,23 @@ type selection struct {
 	Query       listQuery
 	AllMatching bool
 	UserIDs     []int64
+	// SendAgain is the confirmation's "Also send again to the already
+	// invited" box; unticked, the send skips them (skip_invited).
+	SendAgain bool
 }
 
 func readSelection(r *http.Request) (selection, error) {
 	if err := r.ParseForm(); err != nil {
 		return selection{}, invite.Errorf(invite.KindInvalid, "invalid_form", "the form could not be read").Wrap(err)
 	}
-	s := selection{Query: parseListQuery(r.PostForm, "f_"), AllMatching: r.PostForm.Get("all_matching") == "1"}
+	// Form, not PostForm: the list of refused users reads the same
+	// selection from its address.
+	s := selection{Query: parseListQuery(r.Form, "f_"), AllMatching: r.Form.Get("all_matching") == "1",
+		SendAgain: r.Form.Get("send_again") == "1"}
 	if s.AllMatching {
 		return s, nil
 	}
-	ids := r.PostForm["user_id"]
+	ids := r.Form["user_id"]
 	if len(ids) > maxPicked {
 		return s, invite.Errorf(invite.KindInvalid, "too_many", "more than %d users ticked; select all matching instead", maxPicked).WithField("user_ids")
 	}
@@ -63,9 +69,6 @@ type confirmPage struct {
 	Back    string
 }
 
-// Sendable is how many new invitations the send would make.
-func (p confirmPage) Sendable() int { return p.Preview.Email + p.Preview.SMS }
-
 // confirmInvite shows what "Send invitation" will do (how many, by which
 // channel, who is refused and why) before anything is sent.
 func (ui *UI) confirmInvite(w http.ResponseWriter, r *http.Request) {
@@ -83,8 +86,7 @@ func (ui *UI) confirmInvite(w http.ResponseWriter, r *http.Request) {
 	if b := safeNext(r.PostForm.Get("back")); b != "" {
 		back = b
 	}
-	ui.render(w, r, http.StatusOK, "confirm", confirmPage{base: ui.base(r, "confirm.title", "users"),
-		selection: sel, Preview: pv, Method: pv.Method, Back: back})
+	ui.render(w, r, http.StatusOK, "confirm", newConfirmPage(ui.base(r, "confirm.title", "users"), sel, pv, back))
 }
 
 // sendInvite sends, then shows the table with the batch's progress.
@@ -103,14 +105,16 @@ func (ui *UI) sendInvite(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if strconv.Itoa(pv.Selected) != r.PostForm.Get("expected_selected") {
-			p := confirmPage{base: ui.base(r, "confirm.title", "users"), selection: sel, Preview: pv, Method: pv.Method, Back: sel.Query.href(nil)}
+			p := newConfirmPage(ui.base(r, "confirm.title", "users"), sel, pv, sel.Query.href(nil))
 			p.Flash = &flash{Kind: "warn", Text: translate(p.Lang, "confirm.changed")}
 			ui.render(w, r, http.StatusConflict, "confirm", p)
 			return
 		}
 	}
 	v := viewerFrom(r.Context())
-	res, err := ui.Inviter.Invite(r.Context(), v.session.UserID, sel.invite())
+	is := sel.invite()
+	is.SkipInvited = !sel.SendAgain
+	res, err := ui.Inviter.Invite(r.Context(), v.session.UserID, is)
 	if err != nil {
 		ui.formError(w, r, err)
 		return
@@ -132,17 +136,7 @@ func (ui *UI) formError(w http.ResponseWriter, r *http.Request, err error) {
 		Heading: translate(lang, "error.400"), Message: errorText(lang, err)})
 }
 
-// progressJSON is a batch's progress for the page's progress bar.
-type progressJSON struct {
-	Total   int  `json:"total"`
-	Waiting int  `json:"waiting"`
-	Invited int  `json:"invited"`
-	Failed  int  `json:"failed"`
-	Refused int  `json:"refused"`
-	Done    bool `json:"done"`
-}
-
-// batchProgress answers the progress bar's polls.
+// batchProgress answers the progress bar's polls (see progressJSON).
 func (ui *UI) batchProgress(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
@@ -150,9 +144,7 @@ func (ui *UI) batchProgress(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, err := ui.Store.BatchProgress(r.Context(), id)
-	ui.answerPoll(w, r, "batch progress", progressJSON{
-		Total: p.Total(), Waiting: p.Waiting, Invited: p.Invited, Failed: p.Failed + p.Refused, Refused: p.Refused, Done: p.Done(),
-	}, err)
+	ui.answerPoll(w, r, "batch progress", newProgressJSON(p), err)
 }
 
 // answerPoll answers a progress bar's poll: the value as JSON, 404 when

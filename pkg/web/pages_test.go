@@ -81,7 +81,7 @@ func TestUserDataIsEscaped(t *testing.T) {
 	want(t, confirm, http.StatusOK)
 	hostileOnly := root.submit("/users/invite", url.Values{"all_matching": {"1"}, "f_login": {hostile.Login}})
 	want(t, hostileOnly, http.StatusOK)
-	wantContains(t, hostileOnly.body, "<h2>1 cannot be sent</h2>", `name="f_login" value="`+escapeHTML(t, hostile.Login)+`"`)
+	wantContains(t, hostileOnly.body, `<h2 id="confirm-refused">1 cannot be sent</h2>`, `name="f_login" value="`+escapeHTML(t, hostile.Login)+`"`)
 	login := e.client(t).signIn(`"><script>alert(1)</script>`, "not-the-password", `/users?q="><b>`)
 	want(t, login, http.StatusUnauthorized)
 
@@ -211,20 +211,21 @@ func TestConfirmAndSend(t *testing.T) {
 
 	r := root.submit("/users/invite", picked)
 	want(t, r, http.StatusOK)
-	wantContains(t, r.body, `<p class="lead" id="confirm-summary">3 invitations will be sent.</p>`,
-		`<strong data-channel="email">2</strong>`, `<strong data-channel="sms">1</strong>`, "3 cannot be sent",
+	// The administrator is left out, never refused.
+	wantContains(t, r.body, `>3 invitations will be sent.</p>`, `<strong data-count="first">3</strong>`,
+		`<strong data-channel="email">2</strong>`, `<strong data-channel="sms">1</strong>`, "2 cannot be sent",
 		"The phone number has no country code", "The user has neither an e-mail address nor a phone number",
-		"Administrators are not invited", "Confirm by e-mail or phone", `<button type="submit" class="primary" id="confirm-send">`)
+		"Administrators left out: 1.", "Confirm by e-mail or phone", `<button type="submit" class="primary" id="confirm-send" data-with="3" data-without="3">`)
 	for _, id := range ids {
 		wantContains(t, r.body, `<input type="hidden" name="user_id" value="`+strconv.FormatInt(id, 10)+`">`)
 	}
-	if strings.Count(r.body, "— <strong>1</strong>") != 3 {
-		t.Errorf("want three refusals of one user each:\n%s", r.body)
+	if strings.Count(r.body, "— <strong>1</strong>") != 2 {
+		t.Errorf("want two refusals of one user each:\n%s", r.body)
 	}
 	ru := root.do("POST", "/users/invite", url.Values{"user_id": picked["user_id"], csrfField: {root.token()}},
 		http.Header{"Accept-Language": {"ru"}})
 	want(t, ru, http.StatusOK)
-	wantContains(t, ru.body, "Будет отправлено 3 приглашения.", "Нельзя отправить: 3", "Администраторов не приглашают")
+	wantContains(t, ru.body, "Будет отправлено 3 приглашения.", "Нельзя отправить: 2", "Администраторы не затронуты: 1.")
 	if _, err := e.store.BatchProgress(t.Context(), 1); invite.KindOf(err) != invite.KindNotFound {
 		t.Fatalf("the confirmation sent something: %v", err)
 	}
@@ -236,7 +237,8 @@ func TestConfirmAndSend(t *testing.T) {
 	if ct := p.header.Get("Content-Type"); ct != "application/json" {
 		t.Errorf("progress Content-Type %q", ct)
 	}
-	wantProgress(t, p.body, progressJSON{Total: 6, Waiting: 3, Failed: 3, Refused: 3})
+	// The bar starts at 0 of the 3 queued; the refusals are apart.
+	wantProgress(t, p.body, progressJSON{Total: 3, Waiting: 3, Refused: 2, Admins: 1})
 
 	// One delivery later.
 	inv := e.currentInvitation(t, ids[0])
@@ -246,7 +248,7 @@ func TestConfirmAndSend(t *testing.T) {
 	if err := e.store.MarkDelivered(t.Context(), inv, 0); err != nil {
 		t.Fatal(err)
 	}
-	wantProgress(t, root.get("/users/batches/"+batch).body, progressJSON{Total: 6, Waiting: 2, Invited: 1, Failed: 3, Refused: 3})
+	wantProgress(t, root.get("/users/batches/"+batch).body, progressJSON{Total: 3, Waiting: 2, Invited: 1, Refused: 2, Admins: 1})
 
 	table := root.get("/users?batch=" + batch)
 	want(t, table, http.StatusOK)
@@ -259,7 +261,7 @@ func TestConfirmAndSend(t *testing.T) {
 	r = root.submit("/users/invite", url.Values{"user_id": {strconv.FormatInt(ids[1], 10)}})
 	want(t, r, http.StatusOK)
 	wantContains(t, r.body, "No invitation can be sent to the selected users.", "1 already waiting for the same invitation",
-		`id="confirm-send" disabled`)
+		`id="confirm-send" data-with="0" data-without="0" disabled`)
 
 	// Everyone matching a filter, which the table comes back to.
 	zed := e.createUser(t, invite.NewUser{Login: "zed", Email: "zed@example.com"})

@@ -28,7 +28,8 @@ type pages struct {
 }
 
 // pageNames are the page templates; each defines "content" for the layout.
-var pageNames = []string{"login", "password", "account", "error", "users", "user", "confirm", "settings", "import", "importjob"}
+var pageNames = []string{"login", "password", "account", "error", "users", "user", "confirm", "settings", "import", "importjob",
+	"refused"}
 
 func mustParsePages() *pages {
 	p, err := parsePages()
@@ -161,11 +162,12 @@ func funcs(lang string) template.FuncMap {
 		"plural": func(n int, key string) string {
 			return translate(lang, key+"."+pluralForm(lang, n), formatNum(lang, n))
 		},
-		"num":     func(n int) string { return formatNum(lang, n) },
-		"status":  func(s invite.Status) string { return translate(lang, "status."+string(s)) },
-		"attempt": func(s invite.AttemptStatus) string { return translate(lang, "attempt."+string(s)) },
-		"channel": func(c invite.Channel) string { return translate(lang, "channel."+string(c)) },
-		"reason":  func(r *invite.Reason) string { return reasonText(lang, r) },
+		"num":        func(n int) string { return formatNum(lang, n) },
+		"status":     func(s invite.Status) string { return translate(lang, "status."+string(s)) },
+		"attempt":    func(s invite.AttemptStatus) string { return translate(lang, "attempt."+string(s)) },
+		"channel":    func(c invite.Channel) string { return translate(lang, "channel."+string(c)) },
+		"reason":     func(r *invite.Reason) string { return reasonText(lang, r) },
+		"userReason": func(u invite.User) string { return userReasonText(lang, u) },
 		"warning": func(w invite.Warning) string {
 			if msg, ok := lookup(lang, "reason."+w.Code); ok {
 				return msg

@@ -105,6 +105,13 @@ func samplePages(ui *UI, lang string) map[string][]any {
 			confirmPage{base: b(admin, "confirm.title", "users"), selection: selection{Query: q, AllMatching: true}, Preview: preview, Method: preview.Method, Back: "/users?status=error"},
 			confirmPage{base: b(admin, "confirm.title", "users"), selection: selection{UserIDs: []int64{1, 2}}, Preview: invite.Preview{Method: invite.MethodPhoneOnly, Selected: 2, Email: 1}, Method: invite.MethodPhoneOnly, Back: "/users/1"},
 			confirmPage{base: b(super, "confirm.title", "users"), selection: selection{UserIDs: []int64{1}}, Preview: invite.Preview{Method: invite.MethodEmailOrPhone, Selected: 1, Kept: 1}, Method: invite.MethodEmailOrPhone, Back: "/users"},
+			newConfirmPage(b(admin, "confirm.title", "users"), selection{UserIDs: []int64{1, 2, 3}},
+				invite.Preview{Method: invite.MethodEmailOrPhone, Selected: 3, Email: 2, AlreadyInvited: 2, SendAgain: 2, Admins: 1, Refused: refused[:1]}, "/users"),
+		},
+		"refused": {
+			refusedPage{base: b(admin, "refused.title", "users"), Back: "/users?status=error", Total: 600,
+				Rows: []refusedRow{{User: users[0], Reason: invite.NewReason(invite.ReasonPhoneWithoutCountry, "")}}},
+			refusedPage{base: b(super, "refused.title", "users"), Back: "/users"},
 		},
 		"import":    imports["import"],
 		"importjob": imports["importjob"],

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/inviter/inviter/pkg/invite"
@@ -14,6 +15,10 @@ type listQuery struct {
 	Q, Login, Name, Email, Phone string
 	Sort                         invite.Sort
 	After, Before                string
+	// Batch keeps the users of one send, by outcome (the progress bar's
+	// links to the users refused or failed): in_batch and outcome in the
+	// address (batch is the progress bar's own parameter).
+	Batch *invite.BatchFilter
 }
 
 // SortParam is the sort as the address writes it.
@@ -37,13 +42,14 @@ func parseListQuery(v url.Values, prefix string) listQuery {
 		q.Sort = s
 	}
 	q.After, q.Before = v.Get("after"), v.Get("before")
+	q.Batch, _ = invite.ParseBatchFilter(get("in_batch"), get("outcome"))
 	return q
 }
 
 // filter is the store's filter for the table's state.
 func (q listQuery) filter(limit int) invite.UserFilter {
 	return invite.UserFilter{Status: q.Status, Query: q.Q, Login: q.Login, Name: q.Name, Email: q.Email, Phone: q.Phone,
-		Sort: q.Sort, Limit: limit, After: q.After, Before: q.Before}
+		Sort: q.Sort, Limit: limit, After: q.After, Before: q.Before, Batch: q.Batch}
 }
 
 // values writes the state back as address parameters, page excluded.
@@ -61,6 +67,10 @@ func (q listQuery) values() url.Values {
 	set("email", q.Email)
 	set("phone", q.Phone)
 	set("sort", q.SortParam())
+	if q.Batch != nil {
+		set("in_batch", strconv.FormatInt(q.Batch.ID, 10))
+		set("outcome", q.Batch.OutcomeParam())
+	}
 	return v
 }
 

@@ -20,11 +20,14 @@ type usersPage struct {
 	Total              int
 	PrevHref, NextHref string
 	Batch              int64
-	Add                invite.NewUser
-	AddError           string
-	ExportEnabled      bool
-	ExportHref         string
-	ExportXLSXHref     string
+	// Invitable is how many matching users "select all matching" offers:
+	// the matching users less the administrators, whom a send leaves alone.
+	Invitable      int
+	Add            invite.NewUser
+	AddError       string
+	ExportEnabled  bool
+	ExportHref     string
+	ExportXLSXHref string
 }
 
 // exportHref is the export of the table as it is filtered and sorted, in
@@ -98,6 +101,12 @@ func (ui *UI) renderUsers(w http.ResponseWriter, r *http.Request, status int, ad
 	if id, err := strconv.ParseInt(r.URL.Query().Get("batch"), 10, 64); err == nil && id > 0 {
 		p.Batch = id
 	}
+	admins, err := ui.Store.CountAdmins(r.Context(), f)
+	if err != nil {
+		ui.fail(w, r, err)
+		return
+	}
+	p.Invitable = page.Total - admins
 	if ui.exportEnabled() {
 		p.ExportEnabled = true
 		p.ExportHref = exportHref(q, "csv")

@@ -23,12 +23,14 @@ type Store interface {
 	CreateUser(ctx context.Context, n invite.NewUser) (invite.User, error)
 	VerificationMethod(ctx context.Context) (invite.VerificationMethod, error)
 	SetVerificationMethod(ctx context.Context, m invite.VerificationMethod, by int64) error
+	sendStore
 }
 
 // Inviter runs "Send invitation".
 type Inviter interface {
 	Invite(ctx context.Context, requestedBy int64, sel invite.Selection) (invite.BatchResult, error)
 	Preview(ctx context.Context, sel invite.Selection) (invite.Preview, error)
+	Refused(ctx context.Context, sel invite.Selection, code string, limit int) ([]invite.RefusedUser, int, error)
 }
 
 // Deps are the UI's dependencies.
@@ -91,6 +93,8 @@ func (ui *UI) routes() {
 	m.Handle("POST /users/invite", ui.admin(ui.confirmInvite))
 	m.Handle("POST /users/invite/send", ui.admin(ui.sendInvite))
 	m.Handle("GET /users/batches/{id}", ui.admin(ui.batchProgress))
+	m.Handle("GET /users/invite/refused", ui.admin(ui.refusedList))
+	m.Handle("POST /users/{id}/role", ui.superAdmin(ui.setRole))
 
 	if ui.Imports != nil {
 		m.Handle("GET /import", ui.admin(ui.importForm))

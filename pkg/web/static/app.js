@@ -73,17 +73,28 @@
     if (!panel) return;
     var bar = document.getElementById("batch-bar");
 
+    // The bar runs over what was queued, from 0; refusals made at request
+    // time and users left alone are said apart, never as failures.
     function show(p) {
       var total = Math.max(p.total, 1);
       bar.max = total;
       bar.value = p.total - p.waiting;
       bar.textContent = Math.round((100 * (p.total - p.waiting)) / total) + "%";
-      ["waiting", "invited", "failed"].forEach(function (k) {
+      var counts = { total: p.total, waiting: p.waiting, invited: p.invited, failed: p.failed,
+        refused: p.refused, left: p.skipped + p.admins };
+      Object.keys(counts).forEach(function (k) {
         var el = panel.querySelector('[data-count="' + k + '"]');
-        if (el) el.textContent = String(p[k]);
+        if (el) el.textContent = String(counts[k]);
       });
+      panel.querySelector('[data-when="refused"]').hidden = !(p.refused > 0);
+      panel.querySelector('[data-when="left"]').hidden = !(counts.left > 0);
       if (p.done) {
-        panel.querySelector("[data-state]").textContent = panel.dataset.doneText;
+        var end = document.getElementById("batch-end");
+        var text = end.querySelector("[data-end-text]");
+        text.textContent = text.dataset.template.replace("%d", p.invited).replace("%d", p.total);
+        document.getElementById("batch-failed-link").hidden = !(p.failed > 0);
+        end.hidden = false;
+        panel.querySelector("[data-state]").hidden = true;
         refreshTable().then(function () { panel.classList.add("done"); });
       }
     }
@@ -127,7 +138,24 @@
     });
   }
 
+  // initSendAgain keeps the confirmation's count and Send button in step
+  // with the "Also send again to the already invited" box.
+  function initSendAgain() {
+    var box = document.getElementById("send-again");
+    if (!box) return;
+    var summary = document.getElementById("confirm-summary");
+    var send = document.getElementById("confirm-send");
+    function update() {
+      var key = box.checked ? "with" : "without";
+      summary.textContent = summary.dataset[key];
+      send.disabled = Number(send.dataset[key]) === 0;
+    }
+    box.addEventListener("change", update);
+    update();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    initSendAgain();
     initSelection();
     initProgress();
     initImportProgress();
