@@ -33,6 +33,8 @@ type Preview struct {
 	// SendAgain is how many of Email + SMS go to users already invited:
 	// their current password works until the new message is delivered.
 	SendAgain int
+	// SendAgainSMS is how many of SendAgain go by SMS (the rest by e-mail).
+	SendAgainSMS int
 	// Skipped is how many users already invited the send leaves alone
 	// (Selection.SkipInvited).
 	Skipped int
@@ -107,6 +109,9 @@ func (in *Inviter) Preview(ctx context.Context, sel Selection) (Preview, error) 
 		}
 		if !d.Skip && !d.Keep && d.Reason == nil && c.Status == StatusInvited {
 			p.SendAgain++
+			if d.Route.Channel == ChannelSMS {
+				p.SendAgainSMS++
+			}
 		}
 	})
 	if err != nil {

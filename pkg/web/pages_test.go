@@ -213,7 +213,7 @@ func TestConfirmAndSend(t *testing.T) {
 	want(t, r, http.StatusOK)
 	// The administrator is left out, never refused.
 	wantContains(t, r.body, `>3 invitations will be sent.</p>`, `<strong data-count="first">3</strong>`,
-		`<strong data-channel="email">2</strong>`, `<strong data-channel="sms">1</strong>`, "2 cannot be sent",
+		`<strong data-channel="email" data-with="2" data-without="2">2</strong>`, `<strong data-channel="sms" data-with="1" data-without="1">1</strong>`, "2 cannot be sent",
 		"The phone number has no country code", "The user has neither an e-mail address nor a phone number",
 		"Administrators left out: 1.", "Confirm by e-mail or phone", `<button type="submit" class="primary" id="confirm-send" data-with="3" data-without="3">`)
 	for _, id := range ids {

@@ -42,12 +42,14 @@ func TestConfirmationSplitAndSendAgainBox(t *testing.T) {
 	mixed := root.submit("/users/invite", ids(done.ID, fresh.ID))
 	want(t, mixed, http.StatusOK)
 	wantContains(t, mixed.body, `>1 invitation will be sent.</p>`, `<strong data-count="first">1</strong>`,
-		`<strong data-count="again">1</strong>`, "Their current password keeps working until the new message is delivered.",
+		`<strong data-count="again" data-with="1" data-without="0">0</strong>`, `data-channel="email" data-with="2" data-without="1">1</strong>`,
+		"Their current password keeps working until the new message is delivered.",
 		`<input type="checkbox" name="send_again" value="1" id="send-again" aria-describedby="send-again-hint">`,
 		"Also send again to the 1 already invited", `data-with="2" data-without="1"`)
 
 	again := root.submit("/users/invite", ids(done.ID))
-	wantContains(t, again.body, `id="send-again" checked`, `>1 invitation will be sent.</p>`, `data-with="1" data-without="0"`)
+	wantContains(t, again.body, `id="send-again" checked`, `>1 invitation will be sent.</p>`, `data-with="1" data-without="0"`,
+		`<strong data-count="again" data-with="1" data-without="0">1</strong>`)
 
 	all := url.Values{"all_matching": {"1"}}
 	r := root.submit("/users/invite", all)

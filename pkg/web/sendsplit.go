@@ -33,6 +33,21 @@ func (p confirmPage) Sendable() int {
 func (p confirmPage) SendableWith() int    { return p.Preview.Email + p.Preview.SMS }
 func (p confirmPage) SendableWithout() int { return p.Preview.FirstTime() }
 
+// EmailWithout and SMSWithout are the channels' counts with the box
+// unticked (the page's own counts are with it ticked).
+func (p confirmPage) EmailWithout() int {
+	return p.Preview.Email - (p.Preview.SendAgain - p.Preview.SendAgainSMS)
+}
+func (p confirmPage) SMSWithout() int { return p.Preview.SMS - p.Preview.SendAgainSMS }
+
+// Shown picks the count of the box as rendered.
+func (p confirmPage) Shown(with, without int) int {
+	if p.SendAgain {
+		return with
+	}
+	return without
+}
+
 // maxRefusedListed bounds the list of refused users a confirmation links to.
 const maxRefusedListed = 500
 

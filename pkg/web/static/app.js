@@ -145,10 +145,12 @@
     if (!box) return;
     var summary = document.getElementById("confirm-summary");
     var send = document.getElementById("confirm-send");
+    var counts = document.querySelectorAll("#confirm-split [data-with]");
     function update() {
       var key = box.checked ? "with" : "without";
       summary.textContent = summary.dataset[key];
       send.disabled = Number(send.dataset[key]) === 0;
+      for (var i = 0; i < counts.length; i++) counts[i].textContent = counts[i].dataset[key];
     }
     box.addEventListener("change", update);
     update();
