@@ -1,0 +1,37 @@
+package worker
+
+import "github.com/inviter/inviter/pkg/invite"
+
+// Observer counts what the worker does (the Prometheus metrics).
+type Observer interface {
+	// Outcome counts one delivery try's outcome by channel.
+	Outcome(channel, outcome string)
+	// Requeue counts attempts the reconciler enqueued again.
+	Requeue(n int)
+}
+
+// Outcomes of a delivery try.
+const (
+	OutcomeDelivered = "delivered" // the provider accepted the message
+	OutcomeRejected  = "rejected"  // the provider refused the destination: the user is in error
+	OutcomeRefused   = "refused"   // the provider refused the message for good (not for its address): error
+	OutcomeFailed    = "failed"    // transient failures until the retries ran out: error
+	OutcomeRetried   = "retried"   // a transient failure or a provider's throttling: asynq tries again
+)
+
+// nopObserver is the Observer of a worker built without one.
+type nopObserver struct{}
+
+func (nopObserver) Outcome(string, string) {}
+func (nopObserver) Requeue(int)            {}
+
+func observerOr(o Observer) Observer {
+	if o == nil {
+		return nopObserver{}
+	}
+	return o
+}
+
+func (h *Handler) outcome(ch invite.Channel, outcome string) {
+	observerOr(h.cfg.Observer).Outcome(string(ch), outcome)
+}
