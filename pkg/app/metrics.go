@@ -13,6 +13,7 @@ import (
 	"github.com/inviter/inviter/pkg/metrics"
 	"github.com/inviter/inviter/pkg/ratelimit"
 	"github.com/inviter/inviter/pkg/tasks"
+	"github.com/inviter/inviter/pkg/worker"
 )
 
 // MetricsPath is where both programs serve their metrics.
@@ -56,24 +57,14 @@ func newLimiter(cfg config.Config, rc redis.UniversalClient, m *metrics.Metrics,
 		return nil
 	}
 	log.Info("provider rate limits", "smtp_rate", cfg.Ops.SMTPRate.String(), "sms_rate", cfg.Ops.SMSRate.String())
-	return ratelimit.New(rc, ratelimit.Config{Limits: limits, ChannelOf: taskChannel, Observer: m, Log: log})
+	return ratelimit.New(rc, ratelimit.Config{Limits: limits, Observer: m, Log: log})
 }
 
-// taskChannel maps an invitation task type to its channel.
-func taskChannel(taskType string) (string, bool) {
-	switch taskType {
-	case tasks.TypeEmail:
-		return string(invite.ChannelEmail), true
-	case tasks.TypeSMS:
-		return string(invite.ChannelSMS), true
+// limited puts the limiter in front of the sender; a nil limiter (no
+// limits) changes nothing.
+func limited(s worker.Sender, l *ratelimit.Limiter) worker.Sender {
+	if l == nil {
+		return s
 	}
-	return "", false
-}
-
-// useLimiter puts the limiter in front of the handlers; a nil limiter
-// (no limits) changes nothing.
-func useLimiter(mux *asynq.ServeMux, l *ratelimit.Limiter) {
-	if l != nil {
-		mux.Use(l.Middleware)
-	}
+	return l.Sender(s)
 }

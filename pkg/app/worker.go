@@ -72,12 +72,11 @@ func Worker(ctx context.Context, args []string, getenv func(string) string, stdo
 	reg, m := newMetrics()
 	group := worker.NewGroupCommit(store, groupCommitBatch, 1)
 	defer group.Close()
-	handler := worker.NewHandler(group, m.InstrumentSender(sender), hasher, auth.NewTemporaryPassword, worker.HandlerConfig{
+	handler := worker.NewHandler(group, limited(m.InstrumentSender(sender), newLimiter(cfg, rc, m, log)), hasher, auth.NewTemporaryPassword, worker.HandlerConfig{
 		InviteTTL: cfg.InviteTTL, LoginURL: cfg.AppURL, DefaultLocale: cfg.DefaultLocale,
 		MaxThrottleWait: maxThrottleWait, Observer: m,
 	}, log)
 	mux := asynq.NewServeMux()
-	useLimiter(mux, newLimiter(cfg, rc, m, log))
 	handler.Register(mux)
 	srv := asynq.NewServerFromRedisClient(rc, asynq.Config{
 		Concurrency:     cfg.WorkerConcurrency,

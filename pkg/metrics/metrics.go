@@ -73,9 +73,15 @@ func New(reg prometheus.Registerer) *Metrics {
 			Buckets: []float64{0, .001, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60},
 		}, []string{"channel"}),
 	}
-	reg.MustRegister(m.Invitations, m.DeliverySeconds, m.ProviderErrors, m.HTTPSeconds, m.SignIns,
-		m.ImportRows, m.Requeued, m.RateLimitWait)
+	reg.MustRegister(m.Collectors()...)
 	return m
+}
+
+// Collectors lists the metrics, for registering them (and for tests that
+// check dashboards and alerts name only metrics that exist).
+func (m *Metrics) Collectors() []prometheus.Collector {
+	return []prometheus.Collector{m.Invitations, m.DeliverySeconds, m.ProviderErrors, m.HTTPSeconds, m.SignIns,
+		m.ImportRows, m.Requeued, m.RateLimitWait}
 }
 
 // Outcome counts one delivery try's outcome.

@@ -3,10 +3,13 @@
 // and is enforced by go-redis/redis_rate's GCRA script, which reads Redis'
 // clock, so replicas on machines with skewed clocks still agree.
 //
-// It runs as asynq middleware in front of the invitation handler, before a
-// try is claimed in PostgreSQL: a task that must wait has made no try, so
-// the wait never costs a retry, and a task that would wait long is handed
-// back to asynq (rescheduled) rather than holding a worker slot.
+// It wraps the worker's sender, so that a message takes its turn right
+// before it goes to the provider: taken any earlier (before the attempt is
+// claimed in PostgreSQL, say), the varying time between turn and send
+// would bunch messages up and the provider would see bursts over its rate.
+// A send that must wait waits in its worker slot for at most MaxWait; one
+// whose turn is further away is handed back to asynq (rescheduled) with a
+// *Wait, which counts neither as a failure nor against the retries.
 package ratelimit
 
 import (
@@ -20,6 +23,8 @@ import (
 	"github.com/go-redis/redis_rate/v10"
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/inviter/inviter/pkg/invite"
 )
 
 // Limit is a number of messages per period.
@@ -28,15 +33,17 @@ type Limit struct {
 	Per time.Duration
 }
 
-// Burst is how many messages may go at once after a quiet spell: a tenth
-// of the limit, at least one. Over any window of one period, the provider
-// sees at most N + Burst - 1 messages. A burst of one would make every
-// send wait for the last one's exact slot; a tenth keeps the pace smooth
-// while staying well inside what providers tolerate.
+// Burst is how far over N the provider may see messages in any window of
+// one period: at most N + Burst, Burst being a tenth of N (at least one).
+// The GCRA limiter is given one less than Burst, so that it grants at most
+// N + Burst - 2 in a window (N with a Burst of 1); the rest is room for the
+// varying time between a grant and the message's arrival. Some burst keeps
+// the pace smooth: with none, every send waits for the last one's exact
+// slot.
 func (l Limit) Burst() int { return max(1, l.N/10) }
 
 func (l Limit) gcra() redis_rate.Limit {
-	return redis_rate.Limit{Rate: l.N, Period: l.Per, Burst: l.Burst()}
+	return redis_rate.Limit{Rate: l.N, Period: l.Per, Burst: max(1, l.Burst()-1)}
 }
 
 // Observer records how long sends waited for the limit (the metrics).
@@ -49,9 +56,6 @@ type Config struct {
 	// Limits by channel ("email", "sms"); a channel without one is not
 	// limited.
 	Limits map[string]Limit
-	// ChannelOf maps a task type to the channel it sends on; other task
-	// types pass through.
-	ChannelOf func(taskType string) (string, bool)
 	// MaxWait is the longest a task waits in its worker slot (default
 	// 2s); a task that has not got its turn by then is rescheduled.
 	MaxWait  time.Duration
@@ -102,23 +106,30 @@ func (w *Wait) Error() string {
 	return fmt.Sprintf("ratelimit: %s rate limit reached; rescheduled in %s", w.Channel, w.After)
 }
 
-// Middleware is asynq middleware that lets a task through once its
-// channel's limit allows one more message.
-func (l *Limiter) Middleware(next asynq.Handler) asynq.Handler {
-	return asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {
-		ch, ok := l.cfg.ChannelOf(t.Type())
-		if !ok {
-			return next.ProcessTask(ctx, t)
-		}
-		if _, limited := l.cfg.Limits[ch]; !limited {
-			return next.ProcessTask(ctx, t)
-		}
-		if err := l.Take(ctx, ch, !lastTry(ctx)); err != nil {
+// RescheduleAfter tells the worker that the send did not happen and the
+// task is to run again after this delay.
+func (w *Wait) RescheduleAfter() time.Duration { return w.After }
+
+// Sender delivers one message (the worker's senders).
+type Sender interface {
+	Send(ctx context.Context, m invite.Message) error
+}
+
+// Sender returns next behind the limits: each message waits for its
+// channel's turn. On a task's last try, which asynq would archive rather
+// than reschedule, it waits as long as the task's context allows.
+func (l *Limiter) Sender(next Sender) Sender {
+	return senderFunc(func(ctx context.Context, m invite.Message) error {
+		if err := l.Take(ctx, string(m.Channel), !lastTry(ctx)); err != nil {
 			return err
 		}
-		return next.ProcessTask(ctx, t)
+		return next.Send(ctx, m)
 	})
 }
+
+type senderFunc func(ctx context.Context, m invite.Message) error
+
+func (f senderFunc) Send(ctx context.Context, m invite.Message) error { return f(ctx, m) }
 
 // Take waits until ch's limit allows one message. With reschedule, it gives
 // up after MaxWait with a *Wait; without (the task's last try, which asynq

@@ -10,11 +10,15 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/inviter/inviter/pkg/invite"
 	"github.com/inviter/inviter/pkg/ratelimit"
 	"github.com/inviter/inviter/pkg/testenv"
 )
 
-func emailOnly(taskType string) (string, bool) { return "email", taskType == "invite:email" }
+// sendFunc is a Sender that records instead of sending.
+type sendFunc func(ctx context.Context, m invite.Message) error
+
+func (f sendFunc) Send(ctx context.Context, m invite.Message) error { return f(ctx, m) }
 
 // MaxInWindow is the most times that fall in any window [t, t+w).
 func MaxInWindow(times []time.Time, w time.Duration) int {
@@ -42,7 +46,7 @@ func TestLimitHoldsAcrossLimiters(t *testing.T) {
 	defer cancel()
 	var wg sync.WaitGroup
 	for range 3 {
-		l := ratelimit.New(rd.Client, ratelimit.Config{Limits: map[string]ratelimit.Limit{"email": limit}, ChannelOf: emailOnly})
+		l := ratelimit.New(rd.Client, ratelimit.Config{Limits: map[string]ratelimit.Limit{"email": limit}})
 		for range 10 {
 			wg.Go(func() {
 				for {
@@ -62,8 +66,6 @@ func TestLimitHoldsAcrossLimiters(t *testing.T) {
 		}
 	}
 	wg.Wait()
-	// A time is taken just after Redis granted; one more in a window
-	// allows for that gap on a loaded machine.
 	if got, most := MaxInWindow(grants, time.Second), limit.N+limit.Burst(); got > most {
 		t.Fatalf("%d grants within one second, limit %d/s with burst %d", got, limit.N, limit.Burst())
 	}
@@ -78,7 +80,7 @@ func TestLongWaitReschedules(t *testing.T) {
 	t.Parallel()
 	rd := testenv.NewRedis(t)
 	l := ratelimit.New(rd.Client, ratelimit.Config{Limits: map[string]ratelimit.Limit{"email": {N: 1, Per: time.Minute}},
-		ChannelOf: emailOnly, MaxWait: 100 * time.Millisecond})
+		MaxWait: 100 * time.Millisecond})
 	ctx := context.Background()
 	if err := l.Take(ctx, "email", true); err != nil {
 		t.Fatalf("first message: %v", err)
@@ -103,11 +105,11 @@ func TestLongWaitReschedules(t *testing.T) {
 	if err := l.Take(short, "email", false); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("last try: %v, want it to wait until its deadline", err)
 	}
-	// Task types without a channel, and channels without a limit, pass.
-	ran := false
-	h := l.Middleware(asynq.HandlerFunc(func(context.Context, *asynq.Task) error { ran = true; return nil }))
-	if err := h.ProcessTask(ctx, asynq.NewTask("invite:dispatch", nil)); err != nil || !ran {
-		t.Fatalf("a task of another type was held: %v", err)
+	// A channel without a limit passes, even while another waits.
+	sent := 0
+	s := l.Sender(sendFunc(func(context.Context, invite.Message) error { sent++; return nil }))
+	if err := s.Send(ctx, invite.Message{Channel: invite.ChannelSMS}); err != nil || sent != 1 {
+		t.Fatalf("an SMS without SMS_RATE was held: %v", err)
 	}
 }
 
@@ -116,22 +118,22 @@ func TestLongWaitReschedules(t *testing.T) {
 // no limiter ("none"), in the same run.
 func BenchmarkLimiter(b *testing.B) {
 	rd := testenv.NewRedis(b)
-	h := asynq.HandlerFunc(func(context.Context, *asynq.Task) error { return nil })
-	task := asynq.NewTask("invite:email", nil)
+	var s ratelimit.Sender = sendFunc(func(context.Context, invite.Message) error { return nil })
+	msg := invite.Message{Channel: invite.ChannelEmail}
 	ctx := context.Background()
 	b.Run("none", func(b *testing.B) {
 		for b.Loop() {
-			if err := h.ProcessTask(ctx, task); err != nil {
+			if err := s.Send(ctx, msg); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("redis_rate", func(b *testing.B) {
 		l := ratelimit.New(rd.Client, ratelimit.Config{
-			Limits: map[string]ratelimit.Limit{"email": {N: 1_000_000, Per: time.Second}}, ChannelOf: emailOnly})
-		mw := l.Middleware(h)
+			Limits: map[string]ratelimit.Limit{"email": {N: 1_000_000, Per: time.Second}}})
+		limited := l.Sender(s)
 		for b.Loop() {
-			if err := mw.ProcessTask(ctx, task); err != nil {
+			if err := limited.Send(ctx, msg); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -21,6 +21,9 @@ import (
 //   - transient: retried with backoff; on the last try the user ends in error
 //     (delivery_failed) with the provider's last message.
 func (h *Handler) failed(ctx context.Context, d invite.Delivery, sendErr error) error {
+	if rescheduled(sendErr) {
+		return sendErr
+	}
 	class, de := invite.ClassifyDelivery(sendErr)
 	id := d.InvitationID
 	log := h.log.With("invitation_id", id, "user_id", d.UserID, "channel", d.Channel, "try", d.Attempts,

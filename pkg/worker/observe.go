@@ -1,6 +1,11 @@
 package worker
 
-import "github.com/inviter/inviter/pkg/invite"
+import (
+	"errors"
+	"time"
+
+	"github.com/inviter/inviter/pkg/invite"
+)
 
 // Observer counts what the worker does (the Prometheus metrics).
 type Observer interface {
@@ -34,4 +39,14 @@ func observerOr(o Observer) Observer {
 
 func (h *Handler) outcome(ch invite.Channel, outcome string) {
 	observerOr(h.cfg.Observer).Outcome(string(ch), outcome)
+}
+
+// rescheduler is the error of a send that did not happen because its turn
+// under a rate limit (SMTP_RATE, SMS_RATE) is far away: the task runs again
+// later, and nothing failed.
+type rescheduler interface{ RescheduleAfter() time.Duration }
+
+func rescheduled(err error) bool {
+	var r rescheduler
+	return errors.As(err, &r)
 }
