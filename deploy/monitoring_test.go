@@ -121,11 +121,11 @@ type dashboard struct {
 	}
 	Annotations struct{ List []any }
 	Panels      []struct {
-		ID            int
-		Type, Title   string
-		Datasource    struct{ Type, UID string }
-		GridPos       struct{ X, Y, W, H int }
-		FieldConfig   struct {
+		ID          int
+		Type, Title string
+		Datasource  struct{ Type, UID string }
+		GridPos     struct{ X, Y, W, H int }
+		FieldConfig struct {
 			Defaults  struct{ Unit string }
 			Overrides []any
 		}
