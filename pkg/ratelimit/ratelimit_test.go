@@ -66,10 +66,12 @@ func TestLimitHoldsAcrossLimiters(t *testing.T) {
 		}
 	}
 	wg.Wait()
-	if got, most := MaxInWindow(grants, time.Second), limit.N+limit.Burst(); got > most {
-		t.Fatalf("%d grants within one second, limit %d/s with burst %d", got, limit.N, limit.Burst())
+	// Grant times are taken just after Redis granted: the grants
+	// themselves hold N in any second, their times may bunch by one.
+	if got := MaxInWindow(grants, time.Second); got > limit.N+1 {
+		t.Fatalf("%d grants within one second, limit %d/s", got, limit.N)
 	}
-	if span := grants[len(grants)-1].Sub(grants[0]); span < time.Duration(total-limit.Burst()-1)*time.Second/time.Duration(limit.N) {
+	if span := grants[len(grants)-1].Sub(grants[0]); span < time.Duration(total-2)*time.Second/time.Duration(limit.N) {
 		t.Fatalf("%d grants in %s: faster than %d/s", total, span, limit.N)
 	}
 }
