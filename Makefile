@@ -83,8 +83,19 @@ browser:
 	$$sudo apt-get install -y --no-install-recommends chromium chromium-driver ||
 	  { $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends chromium chromium-driver; }
 
+# The Redis HA tests start their own Sentinel sets and clusters from
+# Debian's redis-server (its --sentinel mode). Installed here when missing.
+.PHONY: redis-server
+redis-server:
+	if command -v redis-server >/dev/null; then exit 0; fi
+	echo "installing Debian's redis-server for the Sentinel and Cluster tests"
+	sudo=""; if [[ "$$(id -u)" != 0 ]]; then sudo=sudo; fi
+	export DEBIAN_FRONTEND=noninteractive
+	$$sudo apt-get install -y --no-install-recommends redis-server ||
+	  { $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends redis-server; }
+
 .PHONY: test
-test: lint browser
+test: lint browser redis-server
 	CHROMIUM="$(CHROMIUM)" $(GO) test -race -count=1 -timeout 30m ./...
 
 .PHONY: bench

@@ -36,6 +36,7 @@ type Service struct {
 	temporary TemporaryVerifier
 	ttl       time.Duration
 	hashing   *passwordHashing
+	signIns   SignInCounter // nil: not counted
 }
 
 // DefaultSessionTTL is how long a session lives when New is given 0.
@@ -64,9 +65,8 @@ type SignedIn struct {
 	MustChangePassword bool // signed in with a temporary password
 }
 
-// SignIn checks a login and password and opens a session. A temporary
-// password opens a session that may do nothing but choose a new password.
-func (s *Service) SignIn(ctx context.Context, login, password string) (SignedIn, error) {
+// signIn is SignIn before counting.
+func (s *Service) signIn(ctx context.Context, login, password string) (SignedIn, error) {
 	login = strings.TrimSpace(login)
 	switch {
 	case login == "":

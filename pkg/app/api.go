@@ -12,6 +12,7 @@ import (
 	"github.com/inviter/inviter/pkg/config"
 	"github.com/inviter/inviter/pkg/health"
 	"github.com/inviter/inviter/pkg/httpapi"
+	"github.com/inviter/inviter/pkg/httplog"
 	"github.com/inviter/inviter/pkg/invite"
 	"github.com/inviter/inviter/pkg/postgres"
 	"github.com/inviter/inviter/pkg/tasks"
@@ -66,10 +67,13 @@ func API(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if dev {
 		log.Warn("DEVELOPMENT OUTBOX: no SMTP server or Vonage account configured; admins can read the outbox, temporary passwords included, at GET /api/v1/dev/outbox")
 	}
+	reg, m := newMetrics()
+	defer registerStateCollectors(reg, store, rc, log)()
 	inviter := invite.NewInviter(store, enq, log)
 	accounts := account.New(store, hasher, 0)
+	accounts.CountSignIns(m)
 	imports := userimport.New(userimport.Config{Store: store, Jobs: store, Inviter: inviter, Log: log,
-		Limits: userimport.Limits{MaxBytes: cfg.Import.MaxBytes, MaxRows: cfg.Import.MaxRows}})
+		Limits: userimport.Limits{MaxBytes: cfg.Import.MaxBytes, MaxRows: cfg.Import.MaxRows}, Rows: m})
 	defer shutdownImports(imports, cfg.ShutdownTimeout)
 	srv := httpapi.NewServer(httpapi.Deps{
 		Store:     store,
@@ -86,7 +90,8 @@ func API(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer closeUI()
-	return Serve(ctx, cfg.HTTPAddr, srv, cfg.ShutdownTimeout, log, "api")
+	mountMetrics(srv.Mux(), reg, cfg)
+	return Serve(ctx, cfg.HTTPAddr, httplog.Middleware(srv, log, m), cfg.ShutdownTimeout, log, "api")
 }
 
 // shutdownImports lets background imports finish after the server stops,

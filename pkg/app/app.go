@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/hibiken/asynq"
 	"github.com/jmoiron/sqlx"
 	"github.com/redis/go-redis/v9"
 
@@ -58,12 +57,12 @@ func TemporaryHasher(ctx context.Context, cfg config.Config, store *postgres.Sto
 	return auth.NewTemporaryHasher(key)
 }
 
-// Redis opens a go-redis client on REDIS_URL (parsed as asynq parses it),
-// shared by asynq and the readiness check.
+// Redis opens a go-redis client on REDIS_URL (see RedisConnOpt), shared by
+// asynq and the readiness check.
 func Redis(cfg config.Config) (redis.UniversalClient, error) {
-	opt, err := asynq.ParseRedisURI(cfg.RedisURL)
+	opt, err := RedisConnOpt(cfg.RedisURL)
 	if err != nil {
-		return nil, fmt.Errorf("app: REDIS_URL: %w", err)
+		return nil, err
 	}
 	rc, ok := opt.MakeRedisClient().(redis.UniversalClient)
 	if !ok {

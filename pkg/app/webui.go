@@ -4,7 +4,6 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/hibiken/asynq"
 	"github.com/hibiken/asynqmon"
 
 	"github.com/inviter/inviter/pkg/account"
@@ -20,7 +19,7 @@ const monitoringPath = "/monitoring"
 // dashboard's Redis connections.
 func adminUI(cfg config.Config, mux *http.ServeMux, store web.Store, inviter web.Inviter, accounts *account.Service,
 	imports web.Importer, export http.Handler, log *slog.Logger) (close func(), err error) {
-	redisOpt, err := asynq.ParseRedisURI(cfg.RedisURL)
+	redisOpt, err := RedisConnOpt(cfg.RedisURL)
 	if err != nil {
 		return nil, err
 	}

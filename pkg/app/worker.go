@@ -16,6 +16,7 @@ import (
 	"github.com/inviter/inviter/pkg/health"
 	"github.com/inviter/inviter/pkg/invite"
 	"github.com/inviter/inviter/pkg/postgres"
+	"github.com/inviter/inviter/pkg/ratelimit"
 	"github.com/inviter/inviter/pkg/tasks"
 	"github.com/inviter/inviter/pkg/worker"
 )
@@ -68,19 +69,20 @@ func Worker(ctx context.Context, args []string, getenv func(string) string, stdo
 
 	// Claims and delivery records of concurrent tasks share statements;
 	// closed (deferred first, so run last) after the asynq server stops.
+	reg, m := newMetrics()
 	group := worker.NewGroupCommit(store, groupCommitBatch, 1)
 	defer group.Close()
-	handler := worker.NewHandler(group, sender, hasher, auth.NewTemporaryPassword, worker.HandlerConfig{
+	handler := worker.NewHandler(group, limited(m.InstrumentSender(sender), newLimiter(cfg, rc, m, log)), hasher, auth.NewTemporaryPassword, worker.HandlerConfig{
 		InviteTTL: cfg.InviteTTL, LoginURL: cfg.AppURL, DefaultLocale: cfg.DefaultLocale,
-		MaxThrottleWait: maxThrottleWait,
+		MaxThrottleWait: maxThrottleWait, Observer: m,
 	}, log)
 	mux := asynq.NewServeMux()
 	handler.Register(mux)
 	srv := asynq.NewServerFromRedisClient(rc, asynq.Config{
 		Concurrency:     cfg.WorkerConcurrency,
 		Queues:          map[string]int{tasks.Queue: 1},
-		RetryDelayFunc:  worker.RetryDelay(cfg.RetryBaseDelay),
-		IsFailure:       worker.IsFailure,
+		RetryDelayFunc:  ratelimit.RetryDelay(worker.RetryDelay(cfg.RetryBaseDelay)),
+		IsFailure:       ratelimit.IsFailure(worker.IsFailure),
 		ShutdownTimeout: cfg.ShutdownTimeout,
 		Logger:          AsynqLogger{Log: log},
 		LogLevel:        AsynqLevel(cfg.LogLevel),
@@ -102,7 +104,7 @@ func Worker(ctx context.Context, args []string, getenv func(string) string, stdo
 
 	enq := tasks.NewEnqueuer(rc, tasks.Options{MaxRetry: cfg.MaxRetries, Timeout: taskTimeout}, cfg.EnqueueConcurrency)
 	rec := worker.NewReconciler(store, enq, worker.ReconcilerConfig{
-		Interval: cfg.ReconcileInterval, Grace: cfg.ReconcileGrace,
+		Interval: cfg.ReconcileInterval, Grace: cfg.ReconcileGrace, Observer: m,
 	}, log)
 	// The reconciler stops with the program, or when the health server
 	// fails (a port in use): a worker without its probes must not linger.
@@ -113,6 +115,7 @@ func Worker(ctx context.Context, args []string, getenv func(string) string, stdo
 
 	hmux := http.NewServeMux()
 	health.Register(hmux, map[string]health.Check{"postgres": PingDB(db), "redis": PingRedis(rc)})
+	mountMetrics(hmux, reg, cfg)
 	err = Serve(ctx, cfg.WorkerHTTPAddr, hmux, cfg.ShutdownTimeout, log, "worker health")
 	stopRec()
 	<-recDone

@@ -5,7 +5,9 @@
 // The variables (an empty value counts as unset):
 //
 //	DATABASE_URL        postgres://postgres@127.0.0.1:5432/inviter?sslmode=disable
-//	REDIS_URL           redis://127.0.0.1:6379/0 (redis, rediss or unix)
+//	REDIS_URL           redis://127.0.0.1:6379/0 (redis, rediss or unix; or Sentinel:
+//	                    redis-sentinel://[:password@]host:port[,host:port...]/master[/db];
+//	                    or Cluster: redis-cluster://[:password@]host:port[,host:port...])
 //	HTTP_ADDR           :8080, the API
 //	WORKER_HTTP_ADDR    :8081, the worker's /healthz and /readyz
 //	APP_URL             http://localhost:8080, absolute http(s) URL used in messages
@@ -39,6 +41,8 @@
 //	SHUTDOWN_TIMEOUT          30s, how long a binary waits for work in flight on SIGTERM
 //	IMPORT_MAX_BYTES          64MiB (1KiB..1GiB; plain bytes or K, M, G), largest file a user import reads
 //	IMPORT_MAX_ROWS           200000 (1..10000000), most data rows a user import reads
+//	METRICS_TOKEN             optional; when set, GET /metrics needs Authorization: Bearer <it>
+//	SMTP_RATE, SMS_RATE       unlimited; e.g. 14/s, 600/m, 50000/h, for all workers together
 package config
 
 import (
@@ -72,6 +76,7 @@ type Config struct {
 	LogLevel           slog.Level
 	ShutdownTimeout    time.Duration
 	Import             Import // limits of user imports (the api)
+	Ops                Operations
 }
 
 // SMTP is how the worker sends e-mail.

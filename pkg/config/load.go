@@ -27,7 +27,7 @@ func Load(getenv func(string) string) (Config, error) {
 	l := &loader{getenv: getenv}
 	var c Config
 	c.DatabaseURL = l.url("DATABASE_URL", DefaultDatabaseURL, "postgres", "postgresql")
-	c.RedisURL = l.url("REDIS_URL", DefaultRedisURL, "redis", "rediss", "unix")
+	c.RedisURL = l.redisURL("REDIS_URL", DefaultRedisURL)
 	c.HTTPAddr = l.addr("HTTP_ADDR", DefaultHTTPAddr)
 	c.WorkerHTTPAddr = l.addr("WORKER_HTTP_ADDR", DefaultWorkerHTTPAddr)
 	c.AppURL = strings.TrimRight(l.url("APP_URL", DefaultAppURL, "http", "https"), "/")
@@ -71,6 +71,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c.LogLevel = l.logLevel("LOG_LEVEL")
 	c.ShutdownTimeout = l.duration("SHUTDOWN_TIMEOUT", 30*time.Second)
 	c.Import = l.importLimits()
+	c.Ops = l.operations()
 
 	if len(l.problems) > 0 {
 		return Config{}, &Error{Problems: l.problems}

@@ -41,6 +41,9 @@ func (c Config) LogValue() slog.Value {
 		slog.String("shutdown_timeout", c.ShutdownTimeout.String()),
 		slog.Int64("import_max_bytes", c.Import.MaxBytes),
 		slog.Int("import_max_rows", c.Import.MaxRows),
+		slog.String("metrics_token", mask(c.Ops.MetricsToken)),
+		slog.String("smtp_rate", c.Ops.SMTPRate.String()),
+		slog.String("sms_rate", c.Ops.SMSRate.String()),
 	)
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/inviter/inviter/pkg/account"
+	"github.com/inviter/inviter/pkg/httplog"
 	"github.com/inviter/inviter/pkg/invite"
 )
 
@@ -85,6 +86,7 @@ func (s *Server) withSession(allow func(invite.Session) error, next http.Handler
 			s.writeError(w, r, err)
 			return
 		}
+		httplog.SetUser(r.Context(), ss.UserID)
 		ctx := context.WithValue(r.Context(), sessionKey{}, sessionValue{Session: ss, tokenHash: hash})
 		next(w, r.WithContext(ctx))
 	})

@@ -40,6 +40,7 @@ func (s *Server) handlePutAuthSettings(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	s.log.InfoContext(r.Context(), "settings changed", "verification_method", m, "by", ss.UserID)
 	writeJSON(w, http.StatusOK, authSettings{VerificationMethod: m})
 }
 

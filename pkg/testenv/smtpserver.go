@@ -27,7 +27,8 @@ import (
 type ReceivedMail struct {
 	From string
 	To   []string
-	Data []byte // the message as sent after DATA, headers included
+	Data []byte    // the message as sent after DATA, headers included
+	At   time.Time // when the message arrived (its DATA was read), for rate tests
 }
 
 // SMTPServer is a real SMTP server (go-smtp) on 127.0.0.1 that records what
@@ -341,7 +342,7 @@ func (ss *smtpSession) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	ss.srv.record(ReceivedMail{From: ss.from, To: append([]string(nil), ss.to...), Data: data})
+	ss.srv.record(ReceivedMail{From: ss.from, To: append([]string(nil), ss.to...), Data: data, At: time.Now()})
 	return nil
 }
 

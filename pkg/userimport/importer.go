@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"mime"
 	"os"
+	"time"
 
 	"github.com/inviter/inviter/pkg/invite"
 )
@@ -18,6 +19,7 @@ type Importer struct {
 	inviter Inviter
 	limits  Limits
 	log     *slog.Logger
+	rows    RowCounter
 	bg      background
 }
 
@@ -34,6 +36,8 @@ type Config struct {
 	// Concurrency bounds the background imports that run at once on this
 	// replica (default 2); the others wait, queued.
 	Concurrency int
+	// Rows counts the rows of finished imports (the metrics); may be nil.
+	Rows RowCounter
 }
 
 // New returns an Importer. Call Shutdown when done, to let background
@@ -42,7 +46,8 @@ func New(c Config) *Importer {
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
-	im := &Importer{store: c.Store, jobs: c.Jobs, inviter: c.Inviter, limits: c.Limits.withDefaults(), log: c.Log}
+	im := &Importer{store: c.Store, jobs: c.Jobs, inviter: c.Inviter, limits: c.Limits.withDefaults(), log: c.Log,
+		rows: c.Rows}
 	im.bg.init(c.TempDir, c.Concurrency)
 	return im
 }
@@ -69,6 +74,7 @@ func (im *Importer) Import(ctx context.Context, src io.Reader, contentType strin
 		progress = func(Progress) {}
 	}
 	rep := Report{DryRun: opts.DryRun}
+	started := time.Now()
 	if opts.Size > im.limits.MaxBytes {
 		return rep, im.tooLarge()
 	}
@@ -128,6 +134,7 @@ func (im *Importer) Import(ctx context.Context, src io.Reader, contentType strin
 		}
 	}
 	r.finish()
+	im.done(ctx, &rep, opts, started)
 	r.report(PhaseDone)
 	return rep, nil
 }

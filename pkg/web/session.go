@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/inviter/inviter/pkg/account"
+	"github.com/inviter/inviter/pkg/httplog"
 	"github.com/inviter/inviter/pkg/invite"
 )
 
@@ -71,6 +72,7 @@ func (ui *UI) viewer(w http.ResponseWriter, r *http.Request) (*viewer, error) {
 	switch {
 	case err == nil:
 		v.session, v.tokenHash, v.csrf = &ss, hash, sessionCSRF(hash)
+		httplog.SetUser(r.Context(), ss.UserID)
 	case errors.Is(err, account.ErrNoSession):
 		clearCookie(w, r, sessionCookie)
 	default:

@@ -32,9 +32,11 @@ func (ui *UI) saveSettings(w http.ResponseWriter, r *http.Request) {
 		ui.formError(w, r, err)
 		return
 	}
-	if err := ui.Store.SetVerificationMethod(r.Context(), m, viewerFrom(r.Context()).session.UserID); err != nil {
+	by := viewerFrom(r.Context()).session.UserID
+	if err := ui.Store.SetVerificationMethod(r.Context(), m, by); err != nil {
 		ui.fail(w, r, err)
 		return
 	}
+	ui.Log.InfoContext(r.Context(), "settings changed", "verification_method", m, "by", by)
 	http.Redirect(w, r, "/settings?saved=1", http.StatusSeeOther)
 }

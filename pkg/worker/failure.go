@@ -21,20 +21,24 @@ import (
 //   - transient: retried with backoff; on the last try the user ends in error
 //     (delivery_failed) with the provider's last message.
 func (h *Handler) failed(ctx context.Context, d invite.Delivery, sendErr error) error {
+	if rescheduled(sendErr) {
+		return sendErr
+	}
 	class, de := invite.ClassifyDelivery(sendErr)
 	id := d.InvitationID
 	log := h.log.With("invitation_id", id, "user_id", d.UserID, "channel", d.Channel, "try", d.Attempts,
 		"class", class.String(), "provider_code", de.ProviderCode, "provider_message", de.ProviderMessage)
 	switch class {
 	case invite.Rejected:
-		return h.giveUp(ctx, log, id, invite.ReasonDeliveryRejected, de)
+		return h.giveUp(ctx, log, d, OutcomeRejected, invite.ReasonDeliveryRejected, de)
 	case invite.Permanent:
-		return h.giveUp(ctx, log, id, invite.ReasonDeliveryFailed, de)
+		return h.giveUp(ctx, log, d, OutcomeRefused, invite.ReasonDeliveryFailed, de)
 	}
 	retried, maxRetry, left := retriesLeft(ctx)
 	if !left {
-		return h.giveUp(ctx, log, id, invite.ReasonDeliveryFailed, de)
+		return h.giveUp(ctx, log, d, OutcomeFailed, invite.ReasonDeliveryFailed, de)
 	}
+	h.outcome(d.Channel, OutcomeRetried)
 	if class == invite.RateLimited {
 		log.InfoContext(ctx, "provider rate limit; retrying later", "retry_after", de.RetryAfter)
 		h.recordRetry(ctx, log, id, de)
@@ -45,13 +49,16 @@ func (h *Handler) failed(ctx context.Context, d invite.Delivery, sendErr error) 
 	return fmt.Errorf("worker: deliver attempt %d: %w", id, de)
 }
 
-func (h *Handler) giveUp(ctx context.Context, log *slog.Logger, id int64, code string, de *invite.DeliveryError) error {
+func (h *Handler) giveUp(ctx context.Context, log *slog.Logger, d invite.Delivery, outcome, code string,
+	de *invite.DeliveryError) error {
+	id := d.InvitationID
 	reason := invite.NewReason(code, de.ProviderMessage)
 	if err := h.store.MarkFailed(ctx, id, *reason, de.ProviderMessage); err != nil {
 		// Not recorded: let asynq retry, the next try will decide again.
 		return fmt.Errorf("worker: record failure of attempt %d: %w", id, err)
 	}
-	log.WarnContext(ctx, "delivery failed for good", "reason", code)
+	h.outcome(d.Channel, outcome)
+	log.WarnContext(ctx, "delivery failed for good", "reason", code, "outcome", outcome)
 	return fmt.Errorf("worker: attempt %d: %s: %w", id, de, asynq.SkipRetry)
 }
 

@@ -54,6 +54,7 @@ type HandlerConfig struct {
 	// throttled SMS) that the handler waits out itself before sending again;
 	// longer ones, or more than a few in a row, go back to asynq. 0 disables.
 	MaxThrottleWait time.Duration
+	Observer        Observer // counts outcomes (the metrics); nil counts nothing
 }
 
 // NewHandler returns a Handler; newPassword makes a fresh temporary password.
@@ -116,7 +117,8 @@ func (h *Handler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		// too. Better a second message than a user stuck waiting.
 		return fmt.Errorf("worker: record delivery of attempt %d: %w", d.InvitationID, err)
 	}
-	h.log.DebugContext(ctx, "invitation delivered", "invitation_id", d.InvitationID, "user_id", d.UserID,
+	h.outcome(d.Channel, OutcomeDelivered)
+	h.log.InfoContext(ctx, "invitation delivered", "invitation_id", d.InvitationID, "user_id", d.UserID,
 		"channel", d.Channel, "try", d.Attempts, "duration", time.Since(start))
 	return nil
 }

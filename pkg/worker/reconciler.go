@@ -31,6 +31,7 @@ type ReconcilerConfig struct {
 	Grace       time.Duration // how long an attempt may sit untouched before it is checked
 	MaxRequeues int           // after this many re-enqueues an attempt fails
 	BatchSize   int
+	Observer    Observer // counts re-enqueued attempts (the metrics); nil counts nothing
 }
 
 // Reconciler keeps Redis in step with PostgreSQL: Redis keeps nothing on
@@ -103,6 +104,7 @@ func (r *Reconciler) ReconcileOnce(ctx context.Context) (int, error) {
 			}
 		}
 		total += len(requeued)
+		observerOr(r.cfg.Observer).Requeue(len(requeued))
 		after = stale[len(stale)-1].InvitationID
 		// Touching restarts each attempt's staleness clock, so the next page
 		// holds other attempts and a task sitting in a long backoff is not
@@ -123,6 +125,10 @@ func (r *Reconciler) reconcile(ctx context.Context, a invite.StaleAttempt) (bool
 		if err != nil {
 			return false, fmt.Errorf("worker: reconcile attempt %d: %w", a.InvitationID, err)
 		}
+		if requeued {
+			r.log.InfoContext(ctx, "reconciler: re-enqueued a waiting invitation missing from the queue",
+				"invitation_id", a.InvitationID, "channel", a.Channel, "requeues", a.Requeues+1)
+		}
 		return requeued, nil
 	}
 	// Out of re-enqueues: leave a live task alone, fail a dead one.
@@ -135,6 +141,8 @@ func (r *Reconciler) reconcile(ctx context.Context, a invite.StaleAttempt) (bool
 		if err := r.store.MarkFailed(ctx, a.InvitationID, *invite.NewReason(invite.ReasonDeliveryFailed, msg), msg); err != nil {
 			return false, fmt.Errorf("worker: reconcile attempt %d: %w", a.InvitationID, err)
 		}
+		r.log.WarnContext(ctx, "reconciler: gave up an invitation whose task was lost too often",
+			"invitation_id", a.InvitationID, "channel", a.Channel, "requeues", a.Requeues)
 	}
 	return false, nil
 }
