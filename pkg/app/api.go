@@ -86,6 +86,7 @@ func API(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer closeUI()
+	vonageReceipts(cfg, srv.Mux(), store, log)
 	return Serve(ctx, cfg.HTTPAddr, srv, cfg.ShutdownTimeout, log, "api")
 }
 

@@ -72,6 +72,7 @@ type Config struct {
 	LogLevel           slog.Level
 	ShutdownTimeout    time.Duration
 	Import             Import // limits of user imports (the api)
+	Bounce             Bounce // bounces and delivery receipts (bounce.go)
 }
 
 // SMTP is how the worker sends e-mail.

@@ -41,6 +41,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("shutdown_timeout", c.ShutdownTimeout.String()),
 		slog.Int64("import_max_bytes", c.Import.MaxBytes),
 		slog.Int("import_max_rows", c.Import.MaxRows),
+		slog.Any("bounce", c.Bounce),
 	)
 }
 

@@ -129,7 +129,14 @@ type Invitation struct {
 	UpdatedAt        time.Time
 	DeliveredAt      *time.Time
 	ExpiresAt        *time.Time
+	// Reports are what came back after delivery (bounces, receipts), oldest
+	// first; Receipt() sums them up.
+	Reports []Receipt
 }
+
+// Receipt is the latest thing known of the attempt's message after the
+// provider accepted it (nil if it never was).
+func (i Invitation) Receipt() *Receipt { return LatestReceipt(i.DeliveredAt, i.Reports) }
 
 // UserFilter selects users in the table, and one page of them.
 //
