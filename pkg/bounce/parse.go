@@ -191,11 +191,14 @@ func cutQuotedCopy(s string) string {
 	for _, m := range quotedCopyMarkers {
 		if i := strings.Index(strings.ToLower(s), strings.ToLower(m)); i >= 0 {
 			rest := s[i+len(m):]
-			// Keep the header lines right after the marker (up to a blank
-			// line): they carry Message-ID and X-Inviter-Attempt, never the body.
-			if j := strings.Index(strings.TrimLeft(rest, " .\r\n-"), "\n\n"); j >= 0 {
-				rest = strings.TrimLeft(rest, " .\r\n-")[:j]
-			} else if j := strings.Index(rest, "\r\n\r\n"); j >= 0 {
+			// Skip the rest of the marker's line and blank lines, then keep
+			// the header lines (up to the next blank line): they carry
+			// Message-ID and X-Inviter-Attempt, never the body.
+			if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
+				rest = rest[nl+1:]
+			}
+			rest = strings.TrimLeft(strings.ReplaceAll(rest, "\r\n", "\n"), "\n")
+			if j := strings.Index(rest, "\n\n"); j >= 0 {
 				rest = rest[:j]
 			}
 			if len(rest) > 4096 {

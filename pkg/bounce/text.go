@@ -79,12 +79,13 @@ var phrases = []struct{ text, status string }{
 func textBounce(rep *Report, h message.Header, text string) {
 	rep.Format = textFormat(h, text)
 	lower := strings.ToLower(text)
+	phrase := ""
 	if m := enhancedCode.FindStringSubmatch(text); m != nil {
 		rep.Status = m[1]
 	} else {
 		for _, p := range phrases {
 			if strings.Contains(lower, p.text) {
-				rep.Status = p.status
+				rep.Status, phrase = p.status, p.text
 				break
 			}
 		}
@@ -101,6 +102,9 @@ func textBounce(rep *Report, h message.Header, text string) {
 		rep.Action = "delayed"
 	}
 	rep.Diagnostic = findDiagnostic(text, rep.Status)
+	if phrase != "" {
+		rep.Diagnostic = phraseLine(text, phrase)
+	}
 	if rep.Diagnostic == "" {
 		rep.Diagnostic = decodeWord(h.Get("Subject"))
 	}
@@ -163,4 +167,14 @@ func isAutoReply(h message.Header) bool {
 		}
 	}
 	return false
+}
+
+// phraseLine is the line of text where phrase (lower case) is.
+func phraseLine(text, phrase string) string {
+	for _, line := range strings.Split(text, "\n") {
+		if strings.Contains(strings.ToLower(line), phrase) {
+			return strings.TrimSpace(line)
+		}
+	}
+	return ""
 }

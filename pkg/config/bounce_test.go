@@ -10,7 +10,7 @@ func TestLoadBounce(t *testing.T) {
 	got, err := Load(env(map[string]string{
 		"BOUNCE_ADDRESS": "bounces@bounce.example.com", "BOUNCE_SMTP_ADDR": ":2525",
 		"BOUNCE_IMAP_URL": "imaps://bounces:mailbox-pw@imap.example.com/INBOX", "BOUNCE_POLL_INTERVAL": "30s",
-		"VONAGE_DLR_URL": "https://inviter.example.com/webhooks/vonage/delivery-receipt?token=tok-123",
+		"VONAGE_DLR_URL":   "https://inviter.example.com/webhooks/vonage/delivery-receipt?token=tok-123",
 		"VONAGE_DLR_TOKEN": "tok-123", "VONAGE_SIGNATURE_SECRET": "sig-secret",
 	}))
 	if err != nil {
