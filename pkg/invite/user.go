@@ -168,6 +168,9 @@ type UserFilter struct {
 	// a reader walking every page, such as an export, needs the count once,
 	// not once a page.
 	SkipTotal bool
+	// ErrorCode keeps the users in error for that reason (delivery_rejected:
+	// the bounced ones).
+	ErrorCode string
 }
 
 // Searches reports whether f narrows the users by text, not only by status.
