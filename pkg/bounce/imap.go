@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -221,21 +220,4 @@ func isLoopbackHost(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// errNoURL is a poller without a mailbox.
-var errNoURL = errors.New("bounce: no IMAP URL")
-
-// CheckURL validates BOUNCE_IMAP_URL.
-func CheckURL(u *url.URL) error {
-	if u == nil {
-		return errNoURL
-	}
-	if u.Scheme != "imaps" && u.Scheme != "imap" {
-		return fmt.Errorf("bounce: IMAP URL scheme must be imaps or imap, got %q", u.Scheme)
-	}
-	if u.Hostname() == "" || u.User == nil || u.User.Username() == "" {
-		return errors.New("bounce: IMAP URL needs a user and a host: imaps://user:password@host/INBOX")
-	}
-	return nil
 }

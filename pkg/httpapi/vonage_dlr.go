@@ -222,11 +222,3 @@ func receiptParams(w http.ResponseWriter, r *http.Request) (url.Values, error) {
 	}
 	return q, nil
 }
-
-// reportsJSON is a history entry's reports, [] rather than null.
-func reportsJSON(r []invite.Receipt) []invite.Receipt {
-	if r == nil {
-		return []invite.Receipt{}
-	}
-	return r
-}
