@@ -91,6 +91,7 @@ func API(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer closeUI()
 	mountMetrics(srv.Mux(), reg, cfg)
+	vonageReceipts(cfg, srv.Mux(), store, log)
 	return Serve(ctx, cfg.HTTPAddr, httplog.Middleware(srv, log, m), cfg.ShutdownTimeout, log, "api")
 }
 

@@ -56,7 +56,11 @@ func Worker(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err != nil {
 		return err
 	}
-	sender, closeSender, err := senders(cfg, store, log)
+	verp, err := bounceVERP(ctx, cfg, store)
+	if err != nil {
+		return err
+	}
+	sender, closeSender, err := senders(cfg, store, verp, log)
 	if err != nil {
 		return err
 	}
@@ -112,6 +116,13 @@ func Worker(ctx context.Context, args []string, getenv func(string) string, stdo
 	defer stopRec()
 	recDone := make(chan error, 1)
 	go func() { recDone <- rec.Run(recCtx) }()
+	waitBounces, err := startBounces(recCtx, cfg, store, verp, log)
+	if err != nil {
+		stopRec()
+		<-recDone
+		return err
+	}
+	defer waitBounces()
 
 	hmux := http.NewServeMux()
 	health.Register(hmux, map[string]health.Check{"postgres": PingDB(db), "redis": PingRedis(rc)})
@@ -125,7 +136,7 @@ func Worker(ctx context.Context, args []string, getenv func(string) string, stdo
 
 // senders builds the e-mail and SMS senders, falling back to the
 // development outbox for a provider that is not configured.
-func senders(cfg config.Config, store *postgres.Store, log *slog.Logger) (worker.Sender, func(), error) {
+func senders(cfg config.Config, store *postgres.Store, verp *delivery.VERP, log *slog.Logger) (worker.Sender, func(), error) {
 	tpl, err := delivery.LoadTemplates(cfg.TemplatesDir, cfg.DefaultLocale)
 	if err != nil {
 		return nil, nil, err
@@ -140,7 +151,7 @@ func senders(cfg config.Config, store *postgres.Store, log *slog.Logger) (worker
 		smtp := delivery.NewSMTPSender(delivery.SMTPConfig{
 			Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password,
 			From: cfg.SMTP.From, PoolSize: cfg.SMTP.PoolSize, Timeout: cfg.SMTP.Timeout,
-			InsecureSkipVerify: cfg.SMTP.InsecureSkipVerify,
+			InsecureSkipVerify: cfg.SMTP.InsecureSkipVerify, VERP: verp,
 		}, tpl, log)
 		r.Email = smtp
 		closeFn = func() { smtp.Close() }
@@ -151,6 +162,7 @@ func senders(cfg config.Config, store *postgres.Store, log *slog.Logger) (worker
 	} else {
 		r.SMS = delivery.NewVonageSender(delivery.VonageConfig{
 			APIKey: cfg.Vonage.APIKey, APISecret: cfg.Vonage.APISecret, From: cfg.Vonage.From, BaseURL: cfg.Vonage.BaseURL,
+			ReceiptURL: cfg.Bounce.VonageReceiptURL, Refs: store,
 		}, tpl, log)
 	}
 	return r, closeFn, nil

@@ -77,6 +77,7 @@ type Config struct {
 	ShutdownTimeout    time.Duration
 	Import             Import // limits of user imports (the api)
 	Ops                Operations
+	Bounce             Bounce // bounces and delivery receipts (bounce.go)
 }
 
 // SMTP is how the worker sends e-mail.

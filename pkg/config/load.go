@@ -72,6 +72,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c.ShutdownTimeout = l.duration("SHUTDOWN_TIMEOUT", 30*time.Second)
 	c.Import = l.importLimits()
 	c.Ops = l.operations()
+	c.Bounce = l.bounce()
 
 	if len(l.problems) > 0 {
 		return Config{}, &Error{Problems: l.problems}

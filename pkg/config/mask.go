@@ -44,6 +44,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("metrics_token", mask(c.Ops.MetricsToken)),
 		slog.String("smtp_rate", c.Ops.SMTPRate.String()),
 		slog.String("sms_rate", c.Ops.SMSRate.String()),
+		slog.Any("bounce", c.Bounce),
 	)
 }
 

@@ -59,7 +59,7 @@ func (o *Outbox) Send(ctx context.Context, m invite.Message) error {
 		if o.fromErr != nil {
 			return failure(invite.Permanent, "", "", o.fromErr)
 		}
-		raw, _, err := composeEmail(o.from, m, r)
+		raw, _, err := composeEmail(o.from, m, r, "")
 		if err != nil {
 			return failure(invite.Permanent, "", "", err)
 		}

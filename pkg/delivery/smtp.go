@@ -28,6 +28,9 @@ type SMTPConfig struct {
 	// InsecureSkipVerify accepts any TLS certificate: for a relay with a
 	// self-signed one, never for a public provider.
 	InsecureSkipVerify bool
+	// VERP, when set (BOUNCE_ADDRESS), gives each message an envelope sender
+	// of its own on the bounce mailbox and tags it (verp.go).
+	VERP *VERP
 }
 
 // Defaults for SMTPConfig's zero values.
@@ -114,11 +117,12 @@ func (s *SMTPSender) Send(ctx context.Context, m invite.Message) error {
 	if err != nil {
 		return failure(invite.Permanent, "", "", err)
 	}
-	raw, messageID, err := composeEmail(s.from, m, r)
+	envFrom, tag := s.envelope(m.InvitationID)
+	raw, messageID, err := composeEmail(s.from, m, r, tag)
 	if err != nil {
 		return failure(invite.Permanent, "", "", err)
 	}
-	if err := s.deliver(ctx, m.To, raw); err != nil {
+	if err := s.deliver(ctx, envFrom, m.To, raw); err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 			// The I/O error says "i/o timeout"; say why there was one.
 			err = fmt.Errorf("%w: %w", ctxErr, err)
@@ -140,7 +144,7 @@ func (s *SMTPSender) Send(ctx context.Context, m invite.Message) error {
 // connection before anything was sent) is replaced by a new one at once, so
 // that case costs no retry. A connection that has just carried a message
 // goes straight to MAIL: RSET there would add a round trip to every message.
-func (s *SMTPSender) deliver(ctx context.Context, to string, msg []byte) error {
+func (s *SMTPSender) deliver(ctx context.Context, from, to string, msg []byte) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -162,14 +166,14 @@ func (s *SMTPSender) deliver(ctx context.Context, to string, msg []byte) error {
 			return err
 		}
 	}
-	err = c.send(ctx, s.from.Address, to, msg)
+	err = c.send(ctx, from, to, msg)
 	if reused && closedBeforeSending(err) && !c.broken && ctx.Err() == nil {
 		c.abort()
 		if c, err = dialSMTP(ctx, s.cfg, s.helloName); err != nil {
 			s.freeSlot()
 			return err
 		}
-		err = c.send(ctx, s.from.Address, to, msg)
+		err = c.send(ctx, from, to, msg)
 	}
 	c.dirty = err != nil
 	if c.broken || (err != nil && !keepAfter(err)) {

@@ -22,6 +22,9 @@ type smtpConn struct {
 	dirty    bool // the last transaction failed: RSET before the next
 	// pipelining: the server takes MAIL, RCPT and DATA in one write.
 	pipelining bool
+	// dsn: the server takes RET=HDRS (RFC 3461), so a bounce brings back
+	// the original's headers only, not the password in its body.
+	dsn bool
 }
 
 // arm sets the deadline for the next command.
@@ -104,6 +107,7 @@ func dialSMTP(ctx context.Context, cfg SMTPConfig, helloName string) (_ *smtpCon
 		}
 	}
 	c.pipelining, _ = c.client.Extension("PIPELINING")
+	c.dsn, _ = c.client.Extension("DSN")
 	return c, nil
 }
 
@@ -115,7 +119,7 @@ func (c *smtpConn) send(ctx context.Context, from, to string, msg []byte) error 
 	stop := c.watch(ctx)
 	defer stop()
 	c.arm(ctx)
-	if err := c.client.Mail(from); err != nil {
+	if err := c.mail(from); err != nil {
 		return atStep(stepMail, err)
 	}
 	c.arm(ctx)

@@ -20,7 +20,7 @@ func (c *smtpConn) sendPipelined(ctx context.Context, from, to string, msg []byt
 	defer stop()
 	t := c.client.Text
 	c.arm(ctx)
-	if _, err := fmt.Fprintf(t.W, "MAIL FROM:<%s>\r\nRCPT TO:<%s>\r\nDATA\r\n", from, to); err != nil {
+	if _, err := fmt.Fprintf(t.W, "%s\r\nRCPT TO:<%s>\r\nDATA\r\n", c.mailCommand(from), to); err != nil {
 		return atStep(stepMail, err)
 	}
 	if err := t.W.Flush(); err != nil {

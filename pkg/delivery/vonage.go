@@ -23,6 +23,12 @@ type VonageConfig struct {
 	BaseURL   string // default "https://rest.nexmo.com/sms"; tests point it at a local server
 	// Timeout bounds one HTTP exchange, connection included (default 15s).
 	Timeout time.Duration
+	// ReceiptURL is where Vonage posts delivery receipts (VONAGE_DLR_URL);
+	// empty: the account's default webhook.
+	ReceiptURL string
+	// Refs keeps the message ids Vonage gives each SMS, which its receipts
+	// carry back (vonagerefs.go); nil keeps none.
+	Refs RefRecorder
 }
 
 const (
@@ -95,6 +101,7 @@ func (s *VonageSender) Send(ctx context.Context, m invite.Message) error {
 			slog.String("price", res.Messages[0].MessagePrice))
 	}
 	s.log.LogAttrs(ctx, slog.LevelDebug, "SMS sent", attrs...)
+	s.recordRefs(ctx, m.InvitationID, res)
 	return nil
 }
 
@@ -119,6 +126,7 @@ func (s *VonageSender) call(ctx context.Context, invitationID int64, to, text st
 		// Delivery receipts carry client-ref back: it ties them to the row.
 		ClientRef: strconv.FormatInt(invitationID, 10),
 	}
+	s.askReceipt(&opts)
 	if !isGSM7(text) {
 		opts.Type = "unicode" // without it Vonage mangles Cyrillic
 	}

@@ -50,6 +50,7 @@ func userFilter(r *http.Request) (invite.UserFilter, error) {
 	f := invite.UserFilter{Status: st, Query: q.Get("q"), Sort: srt, Limit: defaultPageSize,
 		Login: q.Get("login"), Name: q.Get("name"), Email: q.Get("email"), Phone: q.Get("phone"),
 		After: q.Get("cursor"), Before: q.Get("before")}
+	f.ErrorCode = q.Get("error_code") // e.g. delivery_rejected: the bounced users
 	if err := checkSearches("", f); err != nil {
 		return f, err
 	}

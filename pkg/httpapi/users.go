@@ -98,6 +98,10 @@ type invitationJSON struct {
 	UpdatedAt        time.Time            `json:"updated_at"`
 	DeliveredAt      *time.Time           `json:"delivered_at"`
 	ExpiresAt        *time.Time           `json:"expires_at"`
+	// Receipt is the latest thing known after the provider accepted the
+	// message; Reports, everything that came back, oldest first.
+	Receipt *invite.Receipt  `json:"receipt"`
+	Reports []invite.Receipt `json:"reports"`
 }
 
 type userDetailResponse struct {
@@ -132,6 +136,7 @@ func (s *Server) handleGetUser(w http.ResponseWriter, r *http.Request) {
 			RequestedBy: inv.RequestedBy, RequestedByLogin: optional(inv.RequestedByLogin), Error: inv.Error,
 			ProviderMessage: optional(inv.ProviderMessage), Attempts: inv.Attempts, CreatedAt: inv.CreatedAt,
 			UpdatedAt: inv.UpdatedAt, DeliveredAt: inv.DeliveredAt, ExpiresAt: inv.ExpiresAt,
+			Receipt: inv.Receipt(), Reports: reportsJSON(inv.Reports),
 		}
 	}
 	writeJSON(w, http.StatusOK, resp)

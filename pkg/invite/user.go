@@ -129,7 +129,14 @@ type Invitation struct {
 	UpdatedAt        time.Time
 	DeliveredAt      *time.Time
 	ExpiresAt        *time.Time
+	// Reports are what came back after delivery (bounces, receipts), oldest
+	// first; Receipt() sums them up.
+	Reports []Receipt
 }
+
+// Receipt is the latest thing known of the attempt's message after the
+// provider accepted it (nil if it never was).
+func (i Invitation) Receipt() *Receipt { return LatestReceipt(i.DeliveredAt, i.Reports) }
 
 // UserFilter selects users in the table, and one page of them.
 //
@@ -163,6 +170,9 @@ type UserFilter struct {
 	// a reader walking every page, such as an export, needs the count once,
 	// not once a page.
 	SkipTotal bool
+	// ErrorCode keeps the users in error for that reason (delivery_rejected:
+	// the bounced ones).
+	ErrorCode string
 }
 
 // Searches reports whether f narrows the users by more than their status:

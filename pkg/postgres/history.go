@@ -56,5 +56,8 @@ func (s *Store) Invitations(ctx context.Context, userID int64) ([]invite.Invitat
 		}
 		out[i] = inv
 	}
+	if err := s.attachReports(ctx, userID, out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }

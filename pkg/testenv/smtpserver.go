@@ -29,6 +29,7 @@ type ReceivedMail struct {
 	To   []string
 	Data []byte    // the message as sent after DATA, headers included
 	At   time.Time // when the message arrived (its DATA was read), for rate tests
+	Ret  string    // the MAIL command's RET= (DSN), "" when not given
 }
 
 // SMTPServer is a real SMTP server (go-smtp) on 127.0.0.1 that records what
@@ -77,7 +78,14 @@ func StartSMTPTLS(t testing.TB) *SMTPServer {
 	return startSMTP(t, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
 }
 
-func startSMTP(t testing.TB, tlsConfig *tls.Config) *SMTPServer {
+// StartSMTPDSN starts a plain-text SMTP server that offers DSN (RFC 3461)
+// and records the RET= each message asked for.
+func StartSMTPDSN(t testing.TB) *SMTPServer {
+	t.Helper()
+	return startSMTP(t, nil, func(srv *smtp.Server) { srv.EnableDSN = true })
+}
+
+func startSMTP(t testing.TB, tlsConfig *tls.Config, tune ...func(*smtp.Server)) *SMTPServer {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -100,6 +108,9 @@ func startSMTP(t testing.TB, tlsConfig *tls.Config) *SMTPServer {
 	s.srv.AllowInsecureAuth = tlsConfig == nil
 	s.srv.ReadTimeout = time.Minute // frees a session whose client vanished
 	s.srv.ErrorLog = log.New(io.Discard, "", 0)
+	for _, f := range tune {
+		f(s.srv)
+	}
 	go func() { _ = s.srv.Serve(s.ln) }()
 	t.Cleanup(func() {
 		close(s.done)
@@ -275,6 +286,7 @@ type smtpSession struct {
 	authed bool
 	from   string
 	to     []string
+	ret    string // RET= of MAIL (DSN)
 }
 
 func (ss *smtpSession) AuthMechanisms() []string {
@@ -306,7 +318,7 @@ func (ss *smtpSession) Auth(mech string) (sasl.Server, error) {
 	return nil, smtp.ErrAuthUnknownMechanism
 }
 
-func (ss *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
+func (ss *smtpSession) Mail(from string, opts *smtp.MailOptions) error {
 	ss.srv.stall()
 	ss.srv.mu.Lock()
 	needAuth := len(ss.srv.authMechs) > 0
@@ -315,6 +327,10 @@ func (ss *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
 		return smtp.ErrAuthRequired
 	}
 	ss.from, ss.to = from, nil
+	ss.ret = ""
+	if opts != nil {
+		ss.ret = string(opts.Return)
+	}
 	return nil
 }
 
@@ -342,7 +358,7 @@ func (ss *smtpSession) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	ss.srv.record(ReceivedMail{From: ss.from, To: append([]string(nil), ss.to...), Data: data, At: time.Now()})
+	ss.srv.record(ReceivedMail{From: ss.from, To: append([]string(nil), ss.to...), Data: data, At: time.Now(), Ret: ss.ret})
 	return nil
 }
 

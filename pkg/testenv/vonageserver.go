@@ -25,6 +25,11 @@ type ReceivedSMS struct {
 	Text      string
 	Type      string // "unicode" when the client asked for UCS-2, "" otherwise
 	ClientRef string
+	// StatusReportReq and Callback: what the client asked of delivery
+	// receipts; MessageID is the id the server answered with.
+	StatusReportReq string
+	Callback        string
+	MessageID       string
 }
 
 // VonageServer answers like Vonage's SMS API (POST {URL()}/json) on
@@ -140,7 +145,8 @@ func (v *VonageServer) handle(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	sms := ReceivedSMS{From: f.Get("from"), To: f.Get("to"), Text: f.Get("text"),
-		Type: f.Get("type"), ClientRef: f.Get("client-ref")}
+		Type: f.Get("type"), ClientRef: f.Get("client-ref"),
+		StatusReportReq: f.Get("status-report-req"), Callback: f.Get("callback")}
 
 	v.mu.Lock()
 	if v.httpLeft > 0 {
@@ -176,6 +182,7 @@ func (v *VonageServer) handle(w http.ResponseWriter, r *http.Request) {
 	}
 	v.nextID++
 	id := fmt.Sprintf("0A00000%09X", v.nextID)
+	sms.MessageID = id
 	v.messages = append(v.messages, sms)
 	close(v.arrived)
 	v.arrived = make(chan struct{})

@@ -65,7 +65,8 @@ func TestVonageServer(t *testing.T) {
 		t.Errorf("wrong secret: %+v", a)
 	}
 	got := v.WaitMessages(t, 1, 5*time.Second)
-	if len(got) != 1 || got[0] != (ReceivedSMS{From: "Inviter", To: "79051111111", Text: "hello", ClientRef: "42"}) {
+	if len(got) != 1 || got[0].MessageID == "" ||
+		got[0] != (ReceivedSMS{From: "Inviter", To: "79051111111", Text: "hello", ClientRef: "42", MessageID: got[0].MessageID}) {
 		t.Errorf("recorded %+v", got)
 	}
 }
