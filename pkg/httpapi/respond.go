@@ -87,7 +87,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 		if dec.More() {
 			return invite.Errorf(invite.KindInvalid, "invalid_json", "the body must hold one JSON object")
 		}
-		return nil
+		return checkStrings(v)
 	case errors.Is(err, io.EOF):
 		return invite.Errorf(invite.KindInvalid, "invalid_json", "the body is empty; send a JSON object")
 	case errors.As(err, &typeErr):
