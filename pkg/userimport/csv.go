@@ -25,7 +25,7 @@ func newCSV(text io.Reader) (*csvRecords, rune) {
 	delim := detectDelimiter(br)
 	r := csv.NewReader(newQuoteChecker(br, delim))
 	r.Comma = delim
-	r.LazyQuotes = true // a quote inside an unquoted field is a character; see quoteChecker
+	r.LazyQuotes = true    // a quote inside an unquoted field is a character; see quoteChecker
 	r.FieldsPerRecord = -1 // spreadsheets drop trailing empty cells
 	r.ReuseRecord = true
 	return &csvRecords{r: r}, delim
