@@ -23,6 +23,9 @@ type Store interface {
 	SessionByToken(ctx context.Context, tokenHash []byte) (invite.Session, error)
 	DeleteSession(ctx context.Context, tokenHash []byte) error
 	SetPassword(ctx context.Context, userID int64, hash string, keepSession []byte) error
+	// CreateTemporarySession stores a session opened with the temporary
+	// password of an invitation; it ends when that password stops working.
+	CreateTemporarySession(ctx context.Context, tokenHash []byte, userID, invitationID int64, ttl time.Duration) error
 }
 
 // TemporaryVerifier checks a temporary password against its keyed hash.
@@ -90,7 +93,7 @@ func (s *Service) SignIn(ctx context.Context, login, password string) (SignedIn,
 	if err != nil {
 		return SignedIn{}, err
 	}
-	if err := s.store.CreateSession(ctx, hash, c.UserID, mustChange, s.ttl); err != nil {
+	if err := s.createSession(ctx, hash, c, mustChange); err != nil {
 		return SignedIn{}, err
 	}
 	return SignedIn{Token: token, TokenHash: hash, UserID: c.UserID, Role: c.Role, MustChangePassword: mustChange}, nil

@@ -64,9 +64,9 @@ func API(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	dev := cfg.EmailDev() || cfg.SMSDev()
 	if dev {
-		log.Warn("DEVELOPMENT OUTBOX: no SMTP server or Vonage account configured; admins can read the outbox, temporary passwords included, at GET /api/v1/dev/outbox")
+		log.Warn("DEVELOPMENT OUTBOX (DEV_OUTBOX=1): no SMTP server or Vonage account configured; admins can read the outbox, temporary passwords included, at GET /api/v1/dev/outbox")
 	}
-	inviter := invite.NewInviter(store, enq, log)
+	inviter := invite.NewInviter(store, enq, log).WithChannels(channels(cfg, log))
 	accounts := account.New(store, hasher, 0)
 	imports := userimport.New(userimport.Config{Store: store, Jobs: store, Inviter: inviter, Log: log,
 		Limits: userimport.Limits{MaxBytes: cfg.Import.MaxBytes, MaxRows: cfg.Import.MaxRows}})

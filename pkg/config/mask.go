@@ -17,7 +17,7 @@ const (
 // the Vonage secret and SECRET_KEY show only whether they are set, and the
 // passwords inside DATABASE_URL and REDIS_URL are replaced.
 func (c Config) LogValue() slog.Value {
-	return slog.GroupValue(
+	return slog.GroupValue(append([]slog.Attr{
 		slog.String("database_url", maskURL(c.DatabaseURL)),
 		slog.String("redis_url", maskURL(c.RedisURL)),
 		slog.String("http_addr", c.HTTPAddr),
@@ -41,7 +41,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("shutdown_timeout", c.ShutdownTimeout.String()),
 		slog.Int64("import_max_bytes", c.Import.MaxBytes),
 		slog.Int("import_max_rows", c.Import.MaxRows),
-	)
+	}, c.hardeningAttrs()...)...)
 }
 
 // LogValue masks the SMTP password.

@@ -56,7 +56,7 @@ func (in *Inviter) Preview(ctx context.Context, sel Selection) (Preview, error) 
 	refused := map[string]*RefusalCount{}
 	err = in.store.Candidates(ctx, sel, func(c Candidate) {
 		p.Selected++
-		d := Decide(method, c)
+		d := in.decide(method, c)
 		if c.Waiting != nil && !d.Keep {
 			p.Replaced++
 		}
