@@ -39,6 +39,7 @@ type Service struct {
 	temporary TemporaryVerifier
 	ttl       time.Duration
 	hashing   *passwordHashing
+	guard     Guard // see guard.go
 }
 
 // DefaultSessionTTL is how long a session lives when New is given 0.
@@ -67,9 +68,10 @@ type SignedIn struct {
 	MustChangePassword bool // signed in with a temporary password
 }
 
-// SignIn checks a login and password and opens a session. A temporary
+// signIn checks a login and password and opens a session. A temporary
 // password opens a session that may do nothing but choose a new password.
-func (s *Service) SignIn(ctx context.Context, login, password string) (SignedIn, error) {
+// SignIn (guard.go) runs it behind the sign-in limits.
+func (s *Service) signIn(ctx context.Context, login, password string) (SignedIn, error) {
 	login = strings.TrimSpace(login)
 	switch {
 	case login == "":

@@ -67,7 +67,7 @@ func API(ctx context.Context, args []string, getenv func(string) string, stdout,
 		log.Warn("DEVELOPMENT OUTBOX (DEV_OUTBOX=1): no SMTP server or Vonage account configured; admins can read the outbox, temporary passwords included, at GET /api/v1/dev/outbox")
 	}
 	inviter := invite.NewInviter(store, enq, log).WithChannels(channels(cfg, log))
-	accounts := account.New(store, hasher, 0)
+	accounts := account.New(store, hasher, 0).Guarded(signInGuard(cfg, rc, log))
 	imports := userimport.New(userimport.Config{Store: store, Jobs: store, Inviter: inviter, Log: log,
 		Limits: userimport.Limits{MaxBytes: cfg.Import.MaxBytes, MaxRows: cfg.Import.MaxRows}})
 	defer shutdownImports(imports, cfg.ShutdownTimeout)
@@ -86,7 +86,7 @@ func API(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer closeUI()
-	return Serve(ctx, cfg.HTTPAddr, srv, cfg.ShutdownTimeout, log, "api")
+	return Serve(ctx, cfg.HTTPAddr, withClientAddress(cfg, srv), cfg.ShutdownTimeout, log, "api")
 }
 
 // shutdownImports lets background imports finish after the server stops,
