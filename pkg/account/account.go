@@ -133,7 +133,7 @@ func (s *Service) ChangePassword(ctx context.Context, ss invite.Session, tokenHa
 	if oldPassword == "" {
 		return invite.Errorf(invite.KindInvalid, "required", "old_password is required").WithField("old_password")
 	}
-	if err := auth.ValidateNewPassword(newPassword); err != nil {
+	if err := auth.ValidateChosenPassword(newPassword, ss.Login); err != nil {
 		return err
 	}
 	if newPassword == oldPassword {
