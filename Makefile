@@ -46,6 +46,8 @@ run: build
 	  echo '#  A development password: never use it on a machine others can reach.'
 	  echo '############################################################################'
 	fi
+	export DEV_OUTBOX="$${DEV_OUTBOX:-1}"
+	echo "DEV_OUTBOX=$$DEV_OUTBOX: a channel without a provider goes to the development outbox (GET /api/v1/dev/outbox), passwords included"
 	if [[ -z "$${SMTP_HOST:-}" ]]; then echo 'SMTP_HOST is unset: e-mail goes to the dev outbox'; fi
 	if [[ -z "$${VONAGE_API_KEY:-}" ]]; then echo 'VONAGE_API_KEY is unset: SMS goes to the dev outbox'; fi
 	./bin/api migrate

@@ -69,6 +69,8 @@ require (
 	sigs.k8s.io/structured-merge-diff/v6 v6.4.2 // indirect
 )
 
+require github.com/go-redis/redis_rate/v10 v10.0.1
+
 require (
 	github.com/antihax/optional v1.0.0 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect

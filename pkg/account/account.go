@@ -23,6 +23,9 @@ type Store interface {
 	SessionByToken(ctx context.Context, tokenHash []byte) (invite.Session, error)
 	DeleteSession(ctx context.Context, tokenHash []byte) error
 	SetPassword(ctx context.Context, userID int64, hash string, keepSession []byte) error
+	// CreateTemporarySession stores a session opened with the temporary
+	// password of an invitation; it ends when that password stops working.
+	CreateTemporarySession(ctx context.Context, tokenHash []byte, userID, invitationID int64, ttl time.Duration) error
 }
 
 // TemporaryVerifier checks a temporary password against its keyed hash.
@@ -37,6 +40,7 @@ type Service struct {
 	ttl       time.Duration
 	hashing   *passwordHashing
 	signIns   SignInCounter // nil: not counted
+	guard     Guard         // see guard.go
 }
 
 // DefaultSessionTTL is how long a session lives when New is given 0.
@@ -65,7 +69,9 @@ type SignedIn struct {
 	MustChangePassword bool // signed in with a temporary password
 }
 
-// signIn is SignIn before counting.
+// signIn checks a login and password and opens a session. A temporary
+// password opens a session that may do nothing but choose a new password.
+// SignIn (signins.go) runs it behind the sign-in limits (guard.go) and counts it.
 func (s *Service) signIn(ctx context.Context, login, password string) (SignedIn, error) {
 	login = strings.TrimSpace(login)
 	switch {
@@ -90,7 +96,7 @@ func (s *Service) signIn(ctx context.Context, login, password string) (SignedIn,
 	if err != nil {
 		return SignedIn{}, err
 	}
-	if err := s.store.CreateSession(ctx, hash, c.UserID, mustChange, s.ttl); err != nil {
+	if err := s.createSession(ctx, hash, c, mustChange); err != nil {
 		return SignedIn{}, err
 	}
 	return SignedIn{Token: token, TokenHash: hash, UserID: c.UserID, Role: c.Role, MustChangePassword: mustChange}, nil
@@ -128,7 +134,7 @@ func (s *Service) ChangePassword(ctx context.Context, ss invite.Session, tokenHa
 	if oldPassword == "" {
 		return invite.Errorf(invite.KindInvalid, "required", "old_password is required").WithField("old_password")
 	}
-	if err := auth.ValidateNewPassword(newPassword); err != nil {
+	if err := auth.ValidateChosenPassword(newPassword, ss.Login); err != nil {
 		return err
 	}
 	if newPassword == oldPassword {

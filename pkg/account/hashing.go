@@ -13,6 +13,10 @@ import (
 // must not take the API's memory and CPU from everything else.
 type passwordHashing struct {
 	slots chan struct{}
+	// queue bounds the checks waiting for a slot (see admit): beyond it a
+	// sign-in is refused at once rather than holding memory and a
+	// connection while it waits.
+	queue waitQueue
 	// dummy is a hash to verify against when a login does not exist, so
 	// that the answer takes as long as for one that does.
 	dummyOnce sync.Once
@@ -26,6 +30,15 @@ func newPasswordHashing(slots int) *passwordHashing {
 var errBusy = invite.Errorf(invite.KindUnavailable, "busy", "too many sign-ins at once; try again in a moment")
 
 func (p *passwordHashing) acquire(ctx context.Context) error {
+	select {
+	case p.slots <- struct{}{}:
+		return nil
+	default:
+	}
+	if !p.queue.enter() {
+		return busyNow
+	}
+	defer p.queue.leave()
 	select {
 	case p.slots <- struct{}{}:
 		return nil

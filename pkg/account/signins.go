@@ -18,9 +18,10 @@ func (s *Service) CountSignIns(c SignInCounter) { s.signIns = c }
 
 // SignIn checks a login and password and opens a session. A temporary
 // password opens a session that may do nothing but choose a new password.
-// Each attempt is counted by its result.
+// It runs within the sign-in limits (guard.go), and each attempt is
+// counted by its result.
 func (s *Service) SignIn(ctx context.Context, login, password string) (SignedIn, error) {
-	in, err := s.signIn(ctx, login, password)
+	in, err := s.guardedSignIn(ctx, login, password)
 	if s.signIns != nil && ctx.Err() == nil {
 		s.signIns.CountSignIn(SignInResult(err))
 	}

@@ -65,12 +65,12 @@ func API(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	dev := cfg.EmailDev() || cfg.SMSDev()
 	if dev {
-		log.Warn("DEVELOPMENT OUTBOX: no SMTP server or Vonage account configured; admins can read the outbox, temporary passwords included, at GET /api/v1/dev/outbox")
+		log.Warn("DEVELOPMENT OUTBOX (DEV_OUTBOX=1): no SMTP server or Vonage account configured; admins can read the outbox, temporary passwords included, at GET /api/v1/dev/outbox")
 	}
 	reg, m := newMetrics()
 	defer registerStateCollectors(reg, store, rc, log)()
-	inviter := invite.NewInviter(store, enq, log)
-	accounts := account.New(store, hasher, 0)
+	inviter := invite.NewInviter(store, enq, log).WithChannels(channels(cfg, log))
+	accounts := account.New(store, hasher, 0).Guarded(signInGuard(cfg, rc, log))
 	accounts.CountSignIns(m)
 	imports := userimport.New(userimport.Config{Store: store, Jobs: store, Inviter: inviter, Log: log,
 		Limits: userimport.Limits{MaxBytes: cfg.Import.MaxBytes, MaxRows: cfg.Import.MaxRows}, Rows: m})
@@ -92,7 +92,7 @@ func API(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer closeUI()
 	mountMetrics(srv.Mux(), reg, cfg)
 	vonageReceipts(cfg, srv.Mux(), store, log)
-	return Serve(ctx, cfg.HTTPAddr, httplog.Middleware(srv, log, m), cfg.ShutdownTimeout, log, "api")
+	return Serve(ctx, cfg.HTTPAddr, withClientAddress(cfg, httplog.Middleware(srv, log, m)), cfg.ShutdownTimeout, log, "api")
 }
 
 // shutdownImports lets background imports finish after the server stops,

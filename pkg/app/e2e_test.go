@@ -178,12 +178,12 @@ func TestShutdownFinishesTheTaskInFlight(t *testing.T) {
 	}
 }
 
-// With no SMTP server and no Vonage account configured (make run), both
-// channels go to the development outbox in PostgreSQL, an admin reads it
-// over the API, and the credentials in it work.
+// With DEV_OUTBOX=1 and no SMTP server and no Vonage account configured
+// (make run), both channels go to the development outbox in PostgreSQL, an
+// admin reads it over the API, and the credentials in it work.
 func TestDevelopmentOutbox(t *testing.T) {
 	t.Parallel()
-	s := startService(t, options{Env: map[string]string{"SMTP_HOST": "", "VONAGE_API_KEY": "", "VONAGE_API_SECRET": ""}})
+	s := startService(t, options{Env: map[string]string{"SMTP_HOST": "", "VONAGE_API_KEY": "", "VONAGE_API_SECRET": "", "DEV_OUTBOX": "1"}})
 	api := s.API + "/api/v1"
 	tok := adminToken(t, s)
 	var mail, phone user

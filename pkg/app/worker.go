@@ -141,13 +141,16 @@ func senders(cfg config.Config, store *postgres.Store, verp *delivery.VERP, log 
 	if err != nil {
 		return nil, nil, err
 	}
-	outbox := delivery.NewOutbox(outboxStore{store}, tpl, cfg.SMTP.From)
+	outbox := delivery.NewOutbox(outboxStore{store, cfg.DevOutbox.TTL}, tpl, cfg.SMTP.From)
 	var r delivery.Router
 	closeFn := func() {}
-	if cfg.EmailDev() {
-		log.Warn("DEVELOPMENT OUTBOX: SMTP_HOST is not set, e-mail goes to the dev outbox, not to users")
+	switch {
+	case cfg.EmailDev():
+		log.Warn("DEVELOPMENT OUTBOX (DEV_OUTBOX=1): SMTP_HOST is not set, e-mail goes to the dev outbox, not to users")
 		r.Email = outbox
-	} else {
+	case cfg.EmailUnavailable():
+		log.Warn("SMTP_HOST is not set: no e-mail is sent (the api refuses those invitations with email_unavailable)")
+	default:
 		smtp := delivery.NewSMTPSender(delivery.SMTPConfig{
 			Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password,
 			From: cfg.SMTP.From, PoolSize: cfg.SMTP.PoolSize, Timeout: cfg.SMTP.Timeout,
@@ -156,10 +159,13 @@ func senders(cfg config.Config, store *postgres.Store, verp *delivery.VERP, log 
 		r.Email = smtp
 		closeFn = func() { smtp.Close() }
 	}
-	if cfg.SMSDev() {
-		log.Warn("DEVELOPMENT OUTBOX: VONAGE_API_KEY is not set, SMS go to the dev outbox, not to users")
+	switch {
+	case cfg.SMSDev():
+		log.Warn("DEVELOPMENT OUTBOX (DEV_OUTBOX=1): VONAGE_API_KEY is not set, SMS go to the dev outbox, not to users")
 		r.SMS = outbox
-	} else {
+	case cfg.SMSUnavailable():
+		log.Warn("VONAGE_API_KEY is not set: no SMS is sent (the api refuses those invitations with sms_unavailable)")
+	default:
 		r.SMS = delivery.NewVonageSender(delivery.VonageConfig{
 			APIKey: cfg.Vonage.APIKey, APISecret: cfg.Vonage.APISecret, From: cfg.Vonage.From, BaseURL: cfg.Vonage.BaseURL,
 			ReceiptURL: cfg.Bounce.VonageReceiptURL, Refs: store,
@@ -169,11 +175,14 @@ func senders(cfg config.Config, store *postgres.Store, verp *delivery.VERP, log 
 }
 
 // outboxStore adapts the PostgreSQL store to the outbox's interface.
-type outboxStore struct{ store *postgres.Store }
+type outboxStore struct {
+	store *postgres.Store
+	ttl   time.Duration // OUTBOX_TTL
+}
 
 func (o outboxStore) SaveOutboxMessage(ctx context.Context, m delivery.OutboxMessage) error {
 	return o.store.SaveOutboxMessage(ctx, invite.OutboxMessage{
 		InvitationID: &m.InvitationID, Channel: string(m.Channel), Recipient: m.Recipient,
-		Subject: m.Subject, Body: m.Body, Raw: m.Raw,
+		Subject: m.Subject, Body: m.Body, Raw: m.Raw, TTL: o.ttl,
 	})
 }

@@ -13,11 +13,11 @@
 //	APP_URL             http://localhost:8080, absolute http(s) URL used in messages
 //	ADMIN_LOGIN         admin
 //	ADMIN_PASSWORD      optional; when set, the admin's password (10+ characters)
-//	SMTP_HOST           unset: e-mail goes to the dev outbox instead
+//	SMTP_HOST           unset: no e-mail (the dev outbox with DEV_OUTBOX=1)
 //	SMTP_PORT           587
 //	SMTP_USERNAME, SMTP_PASSWORD  optional
 //	SMTP_FROM           Inviter <no-reply@localhost>
-//	VONAGE_API_KEY      unset: SMS goes to the dev outbox instead
+//	VONAGE_API_KEY      unset: no SMS (the dev outbox with DEV_OUTBOX=1)
 //	VONAGE_API_SECRET   required with VONAGE_API_KEY
 //	VONAGE_FROM         Inviter (11 letters and digits, or a phone number)
 //	VONAGE_BASE_URL     https://rest.nexmo.com/sms
@@ -43,6 +43,8 @@
 //	IMPORT_MAX_ROWS           200000 (1..10000000), most data rows a user import reads
 //	METRICS_TOKEN             optional; when set, GET /metrics needs Authorization: Bearer <it>
 //	SMTP_RATE, SMS_RATE       unlimited; e.g. 14/s, 600/m, 50000/h, for all workers together
+//
+// and those of hardening.go (DEV_OUTBOX, sign-in limits, DB_MAX_CONNS, ...).
 package config
 
 import (
@@ -77,7 +79,10 @@ type Config struct {
 	ShutdownTimeout    time.Duration
 	Import             Import // limits of user imports (the api)
 	Ops                Operations
-	Bounce             Bounce // bounces and delivery receipts (bounce.go)
+	Bounce             Bounce    // bounces and delivery receipts (bounce.go)
+	DevOutbox          DevOutbox // see hardening.go
+	SignIn             SignIn
+	Database           Database
 }
 
 // SMTP is how the worker sends e-mail.
@@ -100,8 +105,10 @@ type Vonage struct {
 	BaseURL   string
 }
 
-// EmailDev reports whether e-mail goes to the dev outbox (SMTP_HOST unset).
-func (c Config) EmailDev() bool { return c.SMTP.Host == "" }
+// EmailDev reports whether e-mail goes to the dev outbox (SMTP_HOST unset
+// and DEV_OUTBOX=1).
+func (c Config) EmailDev() bool { return c.SMTP.Host == "" && c.DevOutbox.Enabled }
 
-// SMSDev reports whether SMS goes to the dev outbox (VONAGE_API_KEY unset).
-func (c Config) SMSDev() bool { return c.Vonage.APIKey == "" }
+// SMSDev reports whether SMS goes to the dev outbox (VONAGE_API_KEY unset
+// and DEV_OUTBOX=1).
+func (c Config) SMSDev() bool { return c.Vonage.APIKey == "" && c.DevOutbox.Enabled }

@@ -8,8 +8,9 @@ import (
 // Import bounds the files admins import users from; a file over either
 // limit is refused whole with a 413.
 type Import struct {
-	MaxBytes int64 // IMPORT_MAX_BYTES
-	MaxRows  int   // IMPORT_MAX_ROWS
+	MaxBytes int64  // IMPORT_MAX_BYTES
+	MaxRows  int    // IMPORT_MAX_ROWS
+	TempDir  string // IMPORT_TMP_DIR; "" is the system's (TMPDIR)
 }
 
 // Defaults of the import limits: about fifty times the 10 MB of a

@@ -73,6 +73,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c.Import = l.importLimits()
 	c.Ops = l.operations()
 	c.Bounce = l.bounce()
+	l.hardening(&c)
 
 	if len(l.problems) > 0 {
 		return Config{}, &Error{Problems: l.problems}

@@ -43,12 +43,17 @@ func TestLoadDefaults(t *testing.T) {
 		ShutdownTimeout:    30 * time.Second,
 		Import:             Import{MaxBytes: 64 << 20, MaxRows: 200_000},
 		Bounce:             Bounce{PollInterval: time.Minute, MaxBytes: 1 << 20},
+		DevOutbox:          DevOutbox{TTL: 24 * time.Hour},
+		SignIn:             SignIn{AccountLimit: 10, AddressLimit: 100, Window: 15 * time.Minute, MaxWaiting: 32},
+		Database:           Database{MaxConns: 32, StatementTimeout: time.Minute, StartTimeout: time.Minute},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Load(empty) =\n%#v\nwant\n%#v", got, want)
 	}
-	if !got.EmailDev() || !got.SMSDev() {
-		t.Errorf("EmailDev, SMSDev = %v, %v; want the dev outbox for both", got.EmailDev(), got.SMSDev())
+	// The dev outbox is an explicit choice (DEV_OUTBOX=1), never the
+	// consequence of a missing provider: without it both channels are off.
+	if got.EmailDev() || got.SMSDev() || !got.EmailUnavailable() || !got.SMSUnavailable() {
+		t.Errorf("EmailDev, SMSDev = %v, %v; want no dev outbox and both channels unavailable", got.EmailDev(), got.SMSDev())
 	}
 }
 

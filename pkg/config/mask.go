@@ -17,7 +17,7 @@ const (
 // the Vonage secret and SECRET_KEY show only whether they are set, and the
 // passwords inside DATABASE_URL and REDIS_URL are replaced.
 func (c Config) LogValue() slog.Value {
-	return slog.GroupValue(
+	return slog.GroupValue(append([]slog.Attr{
 		slog.String("database_url", maskURL(c.DatabaseURL)),
 		slog.String("redis_url", maskURL(c.RedisURL)),
 		slog.String("http_addr", c.HTTPAddr),
@@ -45,7 +45,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("smtp_rate", c.Ops.SMTPRate.String()),
 		slog.String("sms_rate", c.Ops.SMSRate.String()),
 		slog.Any("bounce", c.Bounce),
-	)
+	}, c.hardeningAttrs()...)...)
 }
 
 // LogValue masks the SMTP password.

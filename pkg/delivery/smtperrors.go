@@ -59,11 +59,14 @@ func classifySMTP(err error) *invite.DeliveryError {
 	var tpe *textproto.Error
 	if !errors.As(err, &tpe) {
 		if errors.Is(err, errNoTLS) {
-			return failure(invite.Permanent, "", "", err)
+			return failure(invite.Permanent, "", describeCause("the SMTP server", err), err)
 		}
-		return failure(invite.Transient, "", "", err)
+		return failure(invite.Transient, "", describeCause("the SMTP server", err), err)
 	}
 	code, msg := strconv.Itoa(tpe.Code), tpe.Msg
+	if de, ok := classifyEnhanced(step, tpe, code, err); ok {
+		return de
+	}
 	switch {
 	case tpe.Code >= 400 && tpe.Code < 500:
 		return failure(invite.Transient, code, msg, err)

@@ -83,7 +83,7 @@ func TestVonageStatuses(t *testing.T) {
 		{"3", "Invalid to number", invite.Rejected},
 		{"3", "Invalid from param", invite.Permanent},
 		{"5", "Internal Error", invite.Transient},
-		{"6", "Invalid Message", invite.Permanent},
+		{"6", "Invalid Message", invite.Rejected}, // an unrecognised number prefix: the recipient
 		{"7", "Number barred", invite.Rejected},
 		{"9", "Partner quota exceeded", invite.Permanent},
 		{"29", "Non White-listed Destination - rejected", invite.Rejected},

@@ -58,7 +58,7 @@ func classifyVonageHTTP(ex *exchange, err error) *invite.DeliveryError {
 	switch {
 	case ex.status == 0:
 		// No answer: refused connection, timeout, cancelled context.
-		return failure(invite.Transient, "", "", err)
+		return failure(invite.Transient, "", describeCause("the Vonage API", err), err)
 	case ex.status == http.StatusTooManyRequests:
 		de := failure(invite.RateLimited, code, msg, err)
 		de.RetryAfter = retryAfter(ex.header)
@@ -101,10 +101,12 @@ func classifyVonageStatus(status, text string, wait time.Duration) *invite.Deliv
 		}
 	case "7", "29", "33": // Number Barred, Non-Whitelisted Destination, Number De-activated
 		return failure(invite.Rejected, status, text, err)
+	case "6": // Invalid Message: Vonage documents it as an unrecognised number prefix
+		return failure(invite.Rejected, status, text, err)
 	}
-	// Bad credentials (4), barred or unfunded account (8, 9), invalid message
-	// (6), bad signature (14), sender id refused (15) and the rest: an admin
-	// has to act before any retry can succeed.
+	// Bad credentials (4), barred or unfunded account (8, 9), bad signature
+	// (14), sender id refused (15) and the rest: an admin has to act before
+	// any retry can succeed.
 	return failure(invite.Permanent, status, text, err)
 }
 

@@ -26,7 +26,7 @@ func TestClassifyVonageStatus(t *testing.T) {
 		{"3", "Invalid ttl", invite.Permanent},
 		{"4", "Bad Credentials", invite.Permanent},
 		{"5", "Internal Error", invite.Transient},
-		{"6", "Invalid Message", invite.Permanent},
+		{"6", "Invalid Message", invite.Rejected}, // an unrecognised number prefix: the recipient
 		{"7", "Number barred", invite.Rejected},
 		{"8", "Partner account barred", invite.Permanent},
 		{"9", "Partner quota exceeded", invite.Permanent},

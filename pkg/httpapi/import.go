@@ -168,7 +168,7 @@ func multipartFile(mr *multipart.Reader, opts *userimport.Options, async *bool) 
 			if p.FileName() != "" {
 				opts.FileName = p.FileName()
 			}
-			return p, p.Header.Get("Content-Type"), nil
+			return partReader{p}, p.Header.Get("Content-Type"), nil
 		}
 		v, err := io.ReadAll(io.LimitReader(p, maxFieldBytes))
 		if err != nil {

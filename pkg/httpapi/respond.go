@@ -21,6 +21,7 @@ var statusOf = map[invite.Kind]int{
 	invite.KindUnavailable:  http.StatusServiceUnavailable,
 	invite.KindTooLarge:     http.StatusRequestEntityTooLarge,
 	invite.KindInternal:     http.StatusInternalServerError,
+	invite.KindTooMany:      http.StatusTooManyRequests,
 }
 
 type errorBody struct {
@@ -48,6 +49,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if code == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="inviter"`)
 	}
+	setRetryAfter(w, err)
 	if code >= 500 {
 		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		if e.Kind == invite.KindInternal {
@@ -87,7 +89,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 		if dec.More() {
 			return invite.Errorf(invite.KindInvalid, "invalid_json", "the body must hold one JSON object")
 		}
-		return nil
+		return checkStrings(v)
 	case errors.Is(err, io.EOF):
 		return invite.Errorf(invite.KindInvalid, "invalid_json", "the body is empty; send a JSON object")
 	case errors.As(err, &typeErr):

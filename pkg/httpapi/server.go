@@ -124,7 +124,7 @@ func (r *router) handle(method, path string, h http.Handler) {
 		r.order = append(r.order, path)
 	}
 	r.allowed[path] = append(r.allowed[path], method)
-	r.s.mux.Handle(method+" "+path, h)
+	r.s.mux.Handle(method+" "+path, r.s.checkedQuery(h))
 }
 
 // methodNotAllowed registers the 405s one method at a time: a pattern

@@ -147,9 +147,10 @@ type BatchResult struct {
 
 // Inviter runs "Send invitation" for a selection of users.
 type Inviter struct {
-	store BatchStore
-	queue Enqueuer
-	log   *slog.Logger
+	store    BatchStore
+	queue    Enqueuer
+	log      *slog.Logger
+	channels Channels // see WithChannels
 }
 
 // NewInviter returns an Inviter.
@@ -188,7 +189,7 @@ func (in *Inviter) Invite(ctx context.Context, requestedBy int64, sel Selection)
 		go func() { defer cancel(); enqueued <- in.queue.Enqueue(ectx, q) }()
 	}
 	batch, err := in.store.CreateBatch(ctx, sel, requestedBy, func(c Candidate) Decision {
-		return DecideFor(sel, method, c)
+		return in.decide(sel, method, c)
 	}, ready)
 	if enqueued != nil {
 		if qerr := <-enqueued; qerr != nil && err == nil {

@@ -81,7 +81,7 @@ func (in *Inviter) Preview(ctx context.Context, sel Selection) (Preview, error) 
 	refused := map[string]*RefusalCount{}
 	err = in.store.Candidates(ctx, sel, func(c Candidate) {
 		p.Selected++
-		d := DecideFor(sel, method, c)
+		d := in.decide(sel, method, c)
 		if c.Status == StatusInvited && !c.Role.IsAdmin() {
 			p.AlreadyInvited++
 		}

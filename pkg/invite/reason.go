@@ -31,6 +31,8 @@ var reasonMessages = map[string]string{
 	ReasonDeliveryRejected:    "The mail server or SMS provider refused the address as non-existent or invalid.",
 	ReasonDeliveryFailed:      "The invitation could not be delivered.",
 	ReasonAdminAccount:        "Administrators are not invited: they sign in with the password they chose.",
+	ReasonEmailUnavailable:    "No mail server is configured, and the user can be reached only by e-mail.",
+	ReasonSMSUnavailable:      "No SMS provider is configured, and the user can be reached only by SMS.",
 }
 
 // NewReason builds a Reason with the standard message for code, followed by

@@ -28,7 +28,7 @@ func (in *Inviter) Refused(ctx context.Context, sel Selection, code string, limi
 		total int
 	)
 	err = in.store.Candidates(ctx, sel, func(c Candidate) {
-		d := DecideFor(sel, method, c)
+		d := in.decide(sel, method, c)
 		if d.Skip || d.Reason == nil || (code != "" && d.Reason.Code != code) {
 			return
 		}

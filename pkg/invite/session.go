@@ -31,4 +31,6 @@ type OutboxMessage struct {
 	Body         string    `db:"body"`
 	Raw          []byte    `db:"raw"`
 	CreatedAt    time.Time `db:"created_at"`
+	// TTL is how long a new message is kept (OUTBOX_TTL); 0 is the default.
+	TTL time.Duration `db:"-"`
 }

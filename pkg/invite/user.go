@@ -58,6 +58,9 @@ const (
 // Valid contact data is stored normalized (phone numbers in E.164). Without
 // a login, the e-mail address (or else the phone number) serves as one.
 func (n NewUser) Normalize() (NewUser, []Warning, error) {
+	if err := n.checkText(); err != nil {
+		return n, nil, err
+	}
 	n.Login = strings.TrimSpace(n.Login)
 	n.FirstName = strings.TrimSpace(n.FirstName)
 	n.LastName = strings.TrimSpace(n.LastName)

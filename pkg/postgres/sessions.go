@@ -25,7 +25,7 @@ func (s *Store) SessionByToken(ctx context.Context, tokenHash []byte) (invite.Se
 	err := s.db.GetContext(ctx, &ss, `
 		SELECT s.user_id, u.login, u.role, s.must_change_password
 		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = $1 AND s.expires_at > now()`, tokenHash)
+		WHERE s.token_hash = $1 AND s.expires_at > now() AND `+temporarySessionLive, tokenHash)
 	return ss, translate("get session", err)
 }
 
@@ -87,7 +87,7 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, hash string, keep
 	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash IS DISTINCT FROM $2`, userID, keep); err != nil {
 		return translate("end other sessions", err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE sessions SET must_change_password = false WHERE token_hash = $1`, keep); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE sessions SET must_change_password = false, invitation_id = NULL WHERE token_hash = $1`, keep); err != nil {
 		return translate("update session", err)
 	}
 	return translate("commit set password", tx.Commit())

@@ -23,8 +23,9 @@ type csvRecords struct{ r *csv.Reader }
 func newCSV(text io.Reader) (*csvRecords, rune) {
 	br := bufio.NewReaderSize(text, 64<<10)
 	delim := detectDelimiter(br)
-	r := csv.NewReader(br)
+	r := csv.NewReader(newQuoteChecker(br, delim))
 	r.Comma = delim
+	r.LazyQuotes = true    // a quote inside an unquoted field is a character; see quoteChecker
 	r.FieldsPerRecord = -1 // spreadsheets drop trailing empty cells
 	r.ReuseRecord = true
 	return &csvRecords{r: r}, delim

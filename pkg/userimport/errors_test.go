@@ -33,7 +33,11 @@ func TestMalformedFiles(t *testing.T) {
 	for _, c := range []struct {
 		name, file, contentType, code string
 	}{
-		{"a bare quote", valid + "bad,Iv\"an,X\r\n", "text/csv", "malformed_file"},
+		// A quoted field must end at a delimiter: where it goes on, no
+		// reader can tell where its cells are (a quote inside an unquoted
+		// field is read as a character, see TestQuotesInsideUnquotedFields).
+		{"a stray quote after a quoted field", valid + "bad,\"Iv\"an,X\r\n", "text/csv", "malformed_file"},
+		{"an unterminated quote in the middle", valid + "bad,\"Ivan,X\r\npetr2,Petr,Petrov\r\n", "text/csv", "malformed_file"},
 		// The valid rows above it were already copied: they are rolled back.
 		{"an unterminated quote at the end", valid + "bad,\"Ivan,X\r\n", "text/csv", "malformed_file"},
 		{"an empty file", "", "text/csv", "empty_file"},

@@ -23,9 +23,9 @@ func (ui *UI) monitoring() http.Handler {
 		case ss.MustChangePassword:
 			http.Redirect(w, r, "/password", http.StatusSeeOther)
 		case ss.Role == invite.RoleSuperAdmin:
-			ui.Monitoring.ServeHTTP(w, r)
+			serveDashboard(ui.Monitoring, w, r)
 		case ss.Role.IsAdmin() && ui.MonitoringReadOnly != nil:
-			ui.MonitoringReadOnly.ServeHTTP(w, r)
+			serveDashboard(ui.MonitoringReadOnly, w, r)
 		default:
 			securityHeaders(w.Header())
 			ui.renderError(w, r, http.StatusForbidden, "error.not_admin")

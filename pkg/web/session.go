@@ -117,6 +117,9 @@ func (ui *UI) page(next http.HandlerFunc) http.Handler {
 				return
 			}
 		}
+		if ui.refuseBadText(w, r) {
+			return
+		}
 		next(w, r)
 	})
 	// Browsers say where a request comes from (Sec-Fetch-Site, Origin); a

@@ -34,10 +34,13 @@ func (ui *UI) login(w http.ResponseWriter, r *http.Request) {
 		case invite.KindUnauthorized:
 		case invite.KindUnavailable:
 			status = http.StatusServiceUnavailable
+		case invite.KindTooMany:
+			status = http.StatusTooManyRequests
 		default:
 			ui.fail(w, r, err)
 			return
 		}
+		setRetryAfter(w, err)
 		lang := viewerFrom(r.Context()).lang
 		ui.render(w, r, status, "login", loginPage{base: ui.base(r, "login.title", ""),
 			Next: safeNext(r.PostFormValue("next")), Login: r.PostFormValue("login"), Error: errorText(lang, err)})
