@@ -72,14 +72,16 @@ func API(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Limits: userimport.Limits{MaxBytes: cfg.Import.MaxBytes, MaxRows: cfg.Import.MaxRows}})
 	defer shutdownImports(imports, cfg.ShutdownTimeout)
 	srv := httpapi.NewServer(httpapi.Deps{
-		Store:     store,
-		Inviter:   inviter,
-		Temporary: hasher,
-		Accounts:  accounts,
-		Checks:    map[string]health.Check{"postgres": PingDB(db), "redis": PingRedis(rc)},
-		Log:       log,
-		DevOutbox: dev,
-		Imports:   imports,
+		Store:         store,
+		Inviter:       inviter,
+		Temporary:     hasher,
+		Accounts:      accounts,
+		Checks:        map[string]health.Check{"postgres": PingDB(db), "redis": PingRedis(rc)},
+		Log:           log,
+		DevOutbox:     dev,
+		Imports:       imports,
+		Editor:        invite.NewEditor(store, enq, cfg.Users.DefaultRegion, log),
+		DefaultRegion: cfg.Users.DefaultRegion,
 	})
 	closeUI, err := adminUI(cfg, srv.Mux(), store, inviter, accounts, imports, srv.ExportHandler(), log)
 	if err != nil {

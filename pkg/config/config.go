@@ -72,6 +72,7 @@ type Config struct {
 	LogLevel           slog.Level
 	ShutdownTimeout    time.Duration
 	Import             Import // limits of user imports (the api)
+	Users              Users  // user editing and the users page's alerts (the api)
 }
 
 // SMTP is how the worker sends e-mail.

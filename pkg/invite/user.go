@@ -20,6 +20,8 @@ type User struct {
 	InviteError  *Reason
 	InvitedAt    *time.Time
 	CreatedAt    time.Time
+	// WaitingSince is when the user started waiting, while they are.
+	WaitingSince *time.Time
 }
 
 // UserInvited is the "User invited" mark of the user card.
@@ -42,6 +44,9 @@ type Warning struct {
 	Field   string `json:"field"`
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// Suggestion is the obvious fix, when there is one (see SuggestPhone):
+	// offered to the admin, never applied without them.
+	Suggestion *Suggestion `json:"suggestion,omitempty"`
 }
 
 // Field limits; longer values are refused rather than truncated.
@@ -147,8 +152,11 @@ type UserFilter struct {
 	// number typed as "7 (905) 111-11-11". Without a digit it matches the
 	// text as stored.
 	Phone string
-	Sort  Sort
-	Limit int
+	// ErrorCode keeps users in error for this reason only (a ReasonCodes
+	// value; "" for any).
+	ErrorCode string
+	Sort      Sort
+	Limit     int
 	// After (a NextCursor) asks for the page that follows it, Before (a
 	// PrevCursor) for the page that precedes it; neither, the first page.
 	// A cursor belongs to its sort key: it is refused under another one.

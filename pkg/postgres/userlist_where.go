@@ -16,6 +16,10 @@ func userWhere(f invite.UserFilter, args []any) ([]string, []any) {
 		args = append(args, string(f.Status))
 		where = append(where, fmt.Sprintf("s.status = $%d", len(args)))
 	}
+	if f.ErrorCode != "" {
+		args = append(args, f.ErrorCode)
+		where = append(where, fmt.Sprintf("s.status = 'error' AND s.error_code = $%d", len(args)))
+	}
 	search, args := searchWhere(f, args)
 	return append(where, search...), args
 }

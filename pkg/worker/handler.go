@@ -108,8 +108,16 @@ func (h *Handler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		msg.Locale = h.cfg.DefaultLocale
 	}
 	start := time.Now()
-	if err := h.send(ctx, msg); err != nil {
-		return h.failed(ctx, d, err)
+	skipped, sendErr, err := h.sendIfCurrent(ctx, d, msg)
+	if err != nil {
+		return fmt.Errorf("worker: check attempt %d before sending: %w", d.InvitationID, err)
+	}
+	if skipped {
+		h.log.DebugContext(ctx, "attempt superseded before sending; nothing sent", "invitation_id", d.InvitationID)
+		return nil
+	}
+	if sendErr != nil {
+		return h.failed(ctx, d, sendErr)
 	}
 	if err := h.recordDelivery(ctx, d.InvitationID); err != nil {
 		// The message went out; a retry sends another whose password works
