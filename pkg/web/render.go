@@ -166,6 +166,8 @@ func funcs(lang string) template.FuncMap {
 		"attempt": func(s invite.AttemptStatus) string { return translate(lang, "attempt."+string(s)) },
 		"channel": func(c invite.Channel) string { return translate(lang, "channel."+string(c)) },
 		"reason":  func(r *invite.Reason) string { return reasonText(lang, r) },
+		"label":   func(r *invite.Reason) string { return reasonLabel(lang, r) },
+		"dict":    dict,
 		"warning": func(w invite.Warning) string {
 			if msg, ok := lookup(lang, "reason."+w.Code); ok {
 				return msg

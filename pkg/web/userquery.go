@@ -14,6 +14,9 @@ type listQuery struct {
 	Q, Login, Name, Email, Phone string
 	Sort                         invite.Sort
 	After, Before                string
+	// ErrorCode lists the users in error for one reason (the reasons
+	// under "Error" in the filter).
+	ErrorCode string
 }
 
 // SortParam is the sort as the address writes it.
@@ -37,13 +40,14 @@ func parseListQuery(v url.Values, prefix string) listQuery {
 		q.Sort = s
 	}
 	q.After, q.Before = v.Get("after"), v.Get("before")
+	q.ErrorCode, _ = invite.ParseErrorCode(get("error_code"))
 	return q
 }
 
 // filter is the store's filter for the table's state.
 func (q listQuery) filter(limit int) invite.UserFilter {
 	return invite.UserFilter{Status: q.Status, Query: q.Q, Login: q.Login, Name: q.Name, Email: q.Email, Phone: q.Phone,
-		Sort: q.Sort, Limit: limit, After: q.After, Before: q.Before}
+		Sort: q.Sort, Limit: limit, After: q.After, Before: q.Before, ErrorCode: q.ErrorCode}
 }
 
 // values writes the state back as address parameters, page excluded.
@@ -61,6 +65,7 @@ func (q listQuery) values() url.Values {
 	set("email", q.Email)
 	set("phone", q.Phone)
 	set("sort", q.SortParam())
+	set("error_code", q.ErrorCode)
 	return v
 }
 
