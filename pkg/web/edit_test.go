@@ -151,3 +151,16 @@ func TestUsersPageReasonsAndWaiting(t *testing.T) {
 		t.Error("a plain admin is sent to the queue dashboard")
 	}
 }
+
+// Every reason a user can be in error for has a short label in both
+// languages, and the Russian one is not left in English.
+func TestEveryReasonHasAShortLabel(t *testing.T) {
+	t.Parallel()
+	for _, code := range invite.ReasonCodes() {
+		en, okEn := lookup("en", "label."+code)
+		ru, okRu := lookup("ru", "label."+code)
+		if !okEn || !okRu || en == ru || len(en) > 30 {
+			t.Errorf("label.%s: en %q (%v), ru %q (%v)", code, en, okEn, ru, okRu)
+		}
+	}
+}
