@@ -23,6 +23,10 @@ type Store interface {
 	MarkDelivered(ctx context.Context, id int64, ttl time.Duration) error
 	MarkFailed(ctx context.Context, id int64, reason invite.Reason, providerMessage string) error
 	RecordRetry(ctx context.Context, id int64, providerMessage string) error
+	// GuardSend runs send only while the attempt is still waiting for that
+	// destination, holding it against an edit that would supersede it (see
+	// postgres.Store.GuardSend); sent reports whether send ran.
+	GuardSend(ctx context.Context, id int64, destination string, send func(context.Context) error) (sent bool, err error)
 }
 
 // Sender delivers one message by its channel.

@@ -14,7 +14,8 @@ import (
 // admin changes the user's e-mail: the worker holds the old destination
 // and is about to send.
 type editAfterClaim struct {
-	*postgres.Store
+	worker.Store
+	pg       *postgres.Store
 	newEmail string
 }
 
@@ -24,7 +25,7 @@ func (s *editAfterClaim) ClaimAttempt(ctx context.Context, id int64, hash []byte
 		return d, err
 	}
 	email := s.newEmail
-	_, err = s.UpdateUser(ctx, d.UserID, 0, func(u invite.User) (invite.NewUser, error) {
+	_, err = s.pg.UpdateUser(ctx, d.UserID, 0, func(u invite.User) (invite.NewUser, error) {
 		n, _, err := invite.UserPatch{Email: &email}.Apply(u).Normalize()
 		return n, err
 	}, func(c invite.Candidate) invite.Decision { return invite.Decide(invite.MethodEmailOrPhone, c) })
@@ -33,10 +34,29 @@ func (s *editAfterClaim) ClaimAttempt(ctx context.Context, id int64, hash []byte
 
 // The old address never receives an invitation its user's edit replaced;
 // the new attempt goes to the new address.
+// Both with the plain store and with the group commit the worker binary
+// wraps around it.
 func TestSupersededAfterClaimIsNotSent(t *testing.T) {
 	t.Parallel()
+	for _, group := range []bool{false, true} {
+		t.Run(map[bool]string{false: "store", true: "group commit"}[group], func(t *testing.T) {
+			t.Parallel()
+			testSupersededAfterClaim(t, group)
+		})
+	}
+}
+
+func testSupersededAfterClaim(t *testing.T, group bool) {
 	wrapped := &editAfterClaim{newEmail: "new@example.com"}
-	e := newEnv(t, withStore(func(s *postgres.Store) worker.Store { wrapped.Store = s; return wrapped }))
+	e := newEnv(t, withStore(func(s *postgres.Store) worker.Store {
+		wrapped.pg, wrapped.Store = s, s
+		if group {
+			g := worker.NewGroupCommit(s, 8, 1)
+			t.Cleanup(g.Close)
+			wrapped.Store = g
+		}
+		return wrapped
+	}))
 	u := e.newUser(invite.NewUser{FirstName: "Ivan", LastName: "Moved", Email: "old@example.com"})
 	q := e.invite(invite.MethodEmailOrPhone, u)[0]
 	if err := e.handler.ProcessTask(t.Context(), e.task(q)); err != nil {
