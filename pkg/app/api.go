@@ -75,17 +75,20 @@ func API(ctx context.Context, args []string, getenv func(string) string, stdout,
 	imports := userimport.New(userimport.Config{Store: store, Jobs: store, Inviter: inviter, Log: log,
 		Limits: userimport.Limits{MaxBytes: cfg.Import.MaxBytes, MaxRows: cfg.Import.MaxRows}, Rows: m})
 	defer shutdownImports(imports, cfg.ShutdownTimeout)
+	editor := invite.NewEditor(store, enq, cfg.Users.DefaultRegion, log)
 	srv := httpapi.NewServer(httpapi.Deps{
-		Store:     store,
-		Inviter:   inviter,
-		Temporary: hasher,
-		Accounts:  accounts,
-		Checks:    map[string]health.Check{"postgres": PingDB(db), "redis": PingRedis(rc)},
-		Log:       log,
-		DevOutbox: dev,
-		Imports:   imports,
+		Store:         store,
+		Inviter:       inviter,
+		Temporary:     hasher,
+		Accounts:      accounts,
+		Checks:        map[string]health.Check{"postgres": PingDB(db), "redis": PingRedis(rc)},
+		Log:           log,
+		DevOutbox:     dev,
+		Imports:       imports,
+		Editor:        editor,
+		DefaultRegion: cfg.Users.DefaultRegion,
 	})
-	closeUI, err := adminUI(cfg, srv.Mux(), store, inviter, accounts, imports, srv.ExportHandler(), log)
+	closeUI, err := adminUI(cfg, srv.Mux(), store, inviter, accounts, imports, srv.ExportHandler(), log, editor)
 	if err != nil {
 		return err
 	}

@@ -163,7 +163,7 @@ func TestBrowserSendNeverSurprises(t *testing.T) {
 	}
 	benCard := "/users/" + strconv.FormatInt(ben.ID, 10)
 	b.open(benCard)
-	if got := b.text("#status-reason"); !strings.Contains(got, "Last send failed") {
+	if got := b.text("#card-reason"); !strings.Contains(got, "Last send failed") {
 		t.Fatalf("ben's card says %q", got)
 	}
 	b.text("#user-invited")
@@ -206,8 +206,8 @@ func TestBrowserSendNeverSurprises(t *testing.T) {
 		b.open("/users?in_batch=" + batch + "&outcome=failed")
 		b.screenshot("send-failed-" + tag)
 		b.open(benCard)
-		if v.lang == "ru" && !strings.Contains(b.text("#status-reason"), "Последняя отправка не удалась") {
-			t.Fatalf("%s: ben's card says %q", tag, b.text("#status-reason"))
+		if v.lang == "ru" && !strings.Contains(b.text("#card-reason"), "Последняя отправка не удалась") {
+			t.Fatalf("%s: ben's card says %q", tag, b.text("#card-reason"))
 		}
 		b.screenshot("send-card-" + tag)
 	}

@@ -18,7 +18,7 @@ const monitoringPath = "/monitoring"
 // the API's router beside /api/ and the health checks. close releases the
 // dashboard's Redis connections.
 func adminUI(cfg config.Config, mux *http.ServeMux, store web.Store, inviter web.Inviter, accounts *account.Service,
-	imports web.Importer, export http.Handler, log *slog.Logger) (close func(), err error) {
+	imports web.Importer, export http.Handler, log *slog.Logger, editor web.Editor) (close func(), err error) {
 	redisOpt, err := RedisConnOpt(cfg.RedisURL)
 	if err != nil {
 		return nil, err
@@ -26,7 +26,8 @@ func adminUI(cfg config.Config, mux *http.ServeMux, store web.Store, inviter web
 	full := asynqmon.New(asynqmon.Options{RootPath: monitoringPath, RedisConnOpt: redisOpt})
 	readOnly := asynqmon.New(asynqmon.Options{RootPath: monitoringPath, RedisConnOpt: redisOpt, ReadOnly: true})
 	ui := web.New(web.Deps{Store: store, Inviter: inviter, Accounts: accounts,
-		Monitoring: full, MonitoringReadOnly: readOnly, Imports: imports, Export: export, Log: log})
+		Monitoring: full, MonitoringReadOnly: readOnly, Imports: imports, Export: export, Log: log,
+		Editor: editor, DefaultRegion: cfg.Users.DefaultRegion, WaitingAlertAfter: cfg.Users.WaitingAlertAfter})
 	mux.Handle("/", ui)
 	return func() {
 		for _, h := range []*asynqmon.HTTPHandler{full, readOnly} {

@@ -74,6 +74,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c.Ops = l.operations()
 	c.Bounce = l.bounce()
 	l.hardening(&c)
+	c.Users = l.users(c.DefaultLocale)
 
 	if len(l.problems) > 0 {
 		return Config{}, &Error{Problems: l.problems}

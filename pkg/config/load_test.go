@@ -46,6 +46,7 @@ func TestLoadDefaults(t *testing.T) {
 		DevOutbox:          DevOutbox{TTL: 24 * time.Hour},
 		SignIn:             SignIn{AccountLimit: 10, AddressLimit: 100, Window: 15 * time.Minute, MaxWaiting: 32},
 		Database:           Database{MaxConns: 32, StatementTimeout: time.Minute, StartTimeout: time.Minute},
+		Users:              Users{WaitingAlertAfter: 5 * time.Minute},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Load(empty) =\n%#v\nwant\n%#v", got, want)

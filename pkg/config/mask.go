@@ -31,6 +31,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("max_retries", c.MaxRetries),
 		slog.String("invite_ttl", c.InviteTTL.String()),
 		slog.String("default_locale", c.DefaultLocale),
+		slog.String("default_region", c.Users.DefaultRegion),
+		slog.String("waiting_alert_after", c.Users.WaitingAlertAfter.String()),
 		slog.Int("worker_concurrency", c.WorkerConcurrency),
 		slog.Int("enqueue_concurrency", c.EnqueueConcurrency),
 		slog.String("reconcile_interval", c.ReconcileInterval.String()),

@@ -101,9 +101,13 @@ func newEnvWith(t *testing.T, o options) *env {
 		Store:     store,
 		Inviter:   invite.NewInviter(store, enq, log),
 		Temporary: hasher,
-		Checks:    checks,
-		Log:       log,
-		DevOutbox: true,
+		// Edits read phone numbers without a country code as Russian ones
+		// for the suggested fix (DEFAULT_REGION=RU).
+		Editor:        invite.NewEditor(store, enq, "RU", log),
+		DefaultRegion: "RU",
+		Checks:        checks,
+		Log:           log,
+		DevOutbox:     true,
 	}))
 	t.Cleanup(srv.Close)
 	e := &env{srv: srv, store: store, hasher: hasher, inspector: inspector,

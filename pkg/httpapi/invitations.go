@@ -21,6 +21,7 @@ type filterFields struct {
 	Name         string `json:"name"`
 	Email        string `json:"email"`
 	Phone        string `json:"phone"`
+	ErrorCode    string `json:"error_code"`
 }
 
 type inviteResult struct {
@@ -70,6 +71,10 @@ func readSelection(w http.ResponseWriter, r *http.Request) (invite.Selection, er
 		}
 		sel.Filter = &invite.UserFilter{Status: st, Query: req.Filter.Q,
 			Login: req.Filter.Login, Name: req.Filter.Name, Email: req.Filter.Email, Phone: req.Filter.Phone}
+		if sel.Filter.ErrorCode, err = invite.ParseErrorCode(req.Filter.ErrorCode); err != nil {
+			return sel, invite.Errorf(invite.KindInvalid, "invalid_error_code",
+				"filter.error_code must be a reason code such as %s", invite.ReasonPhoneWithoutCountry).WithField("filter.error_code")
+		}
 		if err := checkSearches("filter.", *sel.Filter); err != nil {
 			return sel, err
 		}

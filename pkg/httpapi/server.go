@@ -28,6 +28,10 @@ type Store interface {
 	OutboxMessages(ctx context.Context, limit int) ([]invite.OutboxMessage, error)
 	BatchProgress(ctx context.Context, id int64) (invite.BatchProgress, error)
 	SetRole(ctx context.Context, id int64, role invite.Role) (invite.User, error)
+	invite.DuplicateChecker
+	UserChanges(ctx context.Context, userID int64) ([]invite.Change, error)
+	CountErrorsByCode(ctx context.Context, f invite.UserFilter) (map[string]int, error)
+	OldestWaiting(ctx context.Context) (time.Time, bool, error)
 }
 
 // Inviter runs "Send invitation", and previews it.
@@ -55,6 +59,11 @@ type Deps struct {
 	// DevOutbox exposes GET /api/v1/dev/outbox to admins. Only for
 	// development: the outbox stands in for mailboxes and holds passwords.
 	DevOutbox bool
+	// Editor edits users (PATCH /api/v1/users/{id}); without it that
+	// route is absent. DefaultRegion (DEFAULT_REGION) is where a number
+	// without its country code is read for a suggested fix.
+	Editor        Editor
+	DefaultRegion string
 }
 
 // Server is the JSON API.
@@ -90,6 +99,9 @@ func (s *Server) routes() {
 	r.handle("POST", "/api/v1/users", s.admin(s.handleCreateUser))
 	r.handle("GET", "/api/v1/users", s.admin(s.handleListUsers))
 	r.handle("GET", "/api/v1/users/{id}", s.admin(s.handleGetUser))
+	if s.Editor != nil {
+		r.handle("PATCH", "/api/v1/users/{id}", s.admin(s.handlePatchUser))
+	}
 	r.handle("GET", "/api/v1/users/export", s.admin(s.handleExport))
 	s.mux.Handle("PUT "+userSubPath, s.superAdmin(s.handleUserSub)) // PUT /api/v1/users/{id}/role; see userSubPath
 	if s.Imports != nil {

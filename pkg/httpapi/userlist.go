@@ -15,6 +15,7 @@ type listUsersResponse struct {
 	NextCursor *string           `json:"next_cursor"`
 	PrevCursor *string           `json:"prev_cursor"`
 	Counts     *statusCountsJSON `json:"counts,omitempty"` // only when asked: counts=1
+	listExtras
 }
 
 // statusCountsJSON is the number beside each status filter: the users
@@ -50,11 +51,13 @@ func userFilter(r *http.Request) (invite.UserFilter, error) {
 	f := invite.UserFilter{Status: st, Query: q.Get("q"), Sort: srt, Limit: defaultPageSize,
 		Login: q.Get("login"), Name: q.Get("name"), Email: q.Get("email"), Phone: q.Get("phone"),
 		After: q.Get("cursor"), Before: q.Get("before")}
-	f.ErrorCode = q.Get("error_code") // e.g. delivery_rejected: the bounced users
 	if err := checkSearches("", f); err != nil {
 		return f, err
 	}
 	if f.Batch, err = invite.ParseBatchFilter(q.Get("batch"), q.Get("outcome")); err != nil {
+		return f, err
+	}
+	if f.ErrorCode, err = invite.ParseErrorCode(q.Get("error_code")); err != nil {
 		return f, err
 	}
 	if v := q.Get("limit"); v != "" {
@@ -123,6 +126,10 @@ func (s *Server) handleListUsers(w http.ResponseWriter, r *http.Request) {
 		resp.Counts = &statusCountsJSON{NotInvited: c[invite.StatusNotInvited], Waiting: c[invite.StatusWaiting],
 			Invited: c[invite.StatusInvited], Error: c[invite.StatusError]}
 		resp.Counts.All = resp.Counts.NotInvited + resp.Counts.Waiting + resp.Counts.Invited + resp.Counts.Error
+		if resp.listExtras, err = s.listExtras(r.Context(), f); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
 	}
 	writeJSON(w, http.StatusOK, resp)
 }

@@ -24,6 +24,7 @@ type userJSON struct {
 	InviteError  *invite.Reason `json:"invite_error"`
 	InvitedAt    *time.Time     `json:"invited_at"`
 	CreatedAt    time.Time      `json:"created_at"`
+	WaitingSince *time.Time     `json:"waiting_since"` // while invite_status is waiting
 }
 
 func toUserJSON(u invite.User) userJSON {
@@ -31,7 +32,7 @@ func toUserJSON(u invite.User) userJSON {
 		ID: u.ID, Login: u.Login, FirstName: u.FirstName, LastName: u.LastName,
 		Email: optional(u.Email), Phone: optional(u.Phone), Locale: u.Locale, Role: u.Role,
 		InviteStatus: u.InviteStatus, UserInvited: u.UserInvited(), InviteError: u.InviteError,
-		InvitedAt: u.InvitedAt, CreatedAt: u.CreatedAt,
+		InvitedAt: u.InvitedAt, CreatedAt: u.CreatedAt, WaitingSince: u.WaitingSince,
 	}
 }
 
@@ -77,6 +78,10 @@ func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if warnings, err = s.createWarnings(r.Context(), u, warnings); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	if warnings == nil {
 		warnings = []invite.Warning{}
 	}
@@ -107,6 +112,7 @@ type invitationJSON struct {
 type userDetailResponse struct {
 	userJSON
 	Invitations []invitationJSON `json:"invitations"`
+	userExtras
 }
 
 func (s *Server) handleGetUser(w http.ResponseWriter, r *http.Request) {
@@ -138,6 +144,10 @@ func (s *Server) handleGetUser(w http.ResponseWriter, r *http.Request) {
 			UpdatedAt: inv.UpdatedAt, DeliveredAt: inv.DeliveredAt, ExpiresAt: inv.ExpiresAt,
 			Receipt: inv.Receipt(), Reports: reportsJSON(inv.Reports),
 		}
+	}
+	if resp.userExtras, err = s.userExtras(r.Context(), u); err != nil {
+		s.writeError(w, r, err)
+		return
 	}
 	writeJSON(w, http.StatusOK, resp)
 }

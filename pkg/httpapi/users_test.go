@@ -45,10 +45,10 @@ func TestCreateUser(t *testing.T) {
 		email, phone *string
 		warnings     []string // field:code
 	}{
-		{"phone with country code, digits only", map[string]any{"login": "p1", "phone": "79051111111"},
-			"p1", nil, ptr("+79051111111"), nil},
-		{"phone with +, spaces and dashes", map[string]any{"login": "p2", "phone": "+7 905 111-11-11"},
-			"p2", nil, ptr("+79051111111"), nil},
+		{"phone with country code, digits only", map[string]any{"login": "p1", "phone": "79051111112"},
+			"p1", nil, ptr("+79051111112"), nil},
+		{"phone with +, spaces and dashes", map[string]any{"login": "p2", "phone": "+7 905 111-11-13"},
+			"p2", nil, ptr("+79051111113"), nil},
 		{"phone without country code", map[string]any{"login": "p3", "phone": "9051111111"},
 			"p3", nil, ptr("9051111111"), []string{"phone:phone_without_country_code"}},
 		{"invalid phone", map[string]any{"login": "p4", "phone": "12345"},

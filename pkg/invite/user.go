@@ -20,6 +20,8 @@ type User struct {
 	InviteError  *Reason
 	InvitedAt    *time.Time
 	CreatedAt    time.Time
+	// WaitingSince is when the user started waiting, while they are.
+	WaitingSince *time.Time
 }
 
 // UserInvited is the "User invited" mark of the user card.
@@ -42,6 +44,9 @@ type Warning struct {
 	Field   string `json:"field"`
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// Suggestion is the obvious fix, when there is one (see SuggestPhone):
+	// offered to the admin, never applied without them.
+	Suggestion *Suggestion `json:"suggestion,omitempty"`
 }
 
 // Field limits; longer values are refused rather than truncated.
@@ -159,8 +164,11 @@ type UserFilter struct {
 	Phone string
 	// Batch, when set, keeps the users of one batch (see BatchFilter).
 	Batch *BatchFilter
-	Sort  Sort
-	Limit int
+	// ErrorCode keeps users in error for this reason only (a ReasonCodes
+	// value; "" for any): delivery_rejected lists the bounced ones.
+	ErrorCode string
+	Sort      Sort
+	Limit     int
 	// After (a NextCursor) asks for the page that follows it, Before (a
 	// PrevCursor) for the page that precedes it; neither, the first page.
 	// A cursor belongs to its sort key: it is refused under another one.
@@ -173,9 +181,6 @@ type UserFilter struct {
 	// a reader walking every page, such as an export, needs the count once,
 	// not once a page.
 	SkipTotal bool
-	// ErrorCode keeps the users in error for that reason (delivery_rejected:
-	// the bounced ones).
-	ErrorCode string
 }
 
 // Searches reports whether f narrows the users by more than their status:

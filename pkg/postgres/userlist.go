@@ -141,7 +141,7 @@ func (s *Store) countUsers(ctx context.Context, f invite.UserFilter) (int, error
 	switch {
 	case !f.Searches():
 		from = ` FROM invite_states s`
-	case f.Status == "":
+	case f.Status == "" && f.ErrorCode == "":
 		from = ` FROM users u`
 	}
 	var n int

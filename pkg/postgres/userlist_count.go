@@ -15,7 +15,7 @@ import (
 // exactly one row there), an index-only scan of its (status, user_id) index
 // when the table is vacuumed.
 func (s *Store) CountUsersByStatus(ctx context.Context, f invite.UserFilter) (map[invite.Status]int, error) {
-	f.Status = ""
+	f.Status, f.ErrorCode = "", ""
 	q := `SELECT s.status, count(*) FROM invite_states s GROUP BY s.status`
 	var args []any
 	if f.Searches() {

@@ -18,7 +18,7 @@ func userWhere(f invite.UserFilter, args []any) ([]string, []any) {
 	}
 	if f.ErrorCode != "" {
 		args = append(args, f.ErrorCode)
-		where = append(where, fmt.Sprintf("s.error_code = $%d", len(args)))
+		where = append(where, fmt.Sprintf("s.status = 'error' AND s.error_code = $%d", len(args)))
 	}
 	search, args := searchWhere(f, args)
 	where = append(where, search...)

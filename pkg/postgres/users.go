@@ -35,13 +35,14 @@ type userRow struct {
 	InviteErrMessage sql.NullString `db:"invite_error_message"`
 	InvitedAt        *time.Time     `db:"invited_at"`
 	CreatedAt        time.Time      `db:"created_at"`
+	WaitingSince     *time.Time     `db:"waiting_since"`
 }
 
 // selectUsers reads users with their invitation state; filters refer to
 // the users as u and their states as s.
 const selectUsers = `SELECT u.id, u.login, u.first_name, u.last_name, u.email, u.phone, u.locale, u.role,
 	s.status AS invite_status, s.error_code AS invite_error_code, s.error_message AS invite_error_message,
-	s.invited_at, u.created_at
+	s.invited_at, u.created_at, CASE WHEN s.status = 'waiting' THEN s.updated_at END AS waiting_since
 FROM users u JOIN invite_states s ON s.user_id = u.id`
 
 func (r userRow) user() invite.User {
@@ -49,6 +50,7 @@ func (r userRow) user() invite.User {
 		ID: r.ID, Login: r.Login, FirstName: r.FirstName, LastName: r.LastName,
 		Email: r.Email.String, Phone: r.Phone.String, Locale: r.Locale, Role: invite.Role(r.Role),
 		InviteStatus: invite.Status(r.InviteStatus), InvitedAt: r.InvitedAt, CreatedAt: r.CreatedAt,
+		WaitingSince: r.WaitingSince,
 	}
 	if r.InviteErrCode.Valid {
 		u.InviteError = &invite.Reason{Code: r.InviteErrCode.String, Message: r.InviteErrMessage.String}

@@ -56,6 +56,9 @@ func (r *run) save(ctx context.Context, tx Tx) error {
 		claimed[m.User.ID] = m.Line
 		r.decide(m, &updates)
 	}
+	if err := r.warnDuplicates(ctx, tx, matches); err != nil {
+		return err
+	}
 	if r.opts.DryRun {
 		r.rep.Created = r.staged - len(matches)
 		return nil

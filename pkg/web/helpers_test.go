@@ -78,11 +78,15 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	enq := tasks.NewEnqueuer(rc, tasks.Options{MaxRetry: 3, Timeout: time.Minute}, 4)
 	e := &env{db: db.DB, store: store, hasher: hasher,
-		inviter: invite.NewInviter(store, tasks.NewEnqueuer(rc, tasks.Options{MaxRetry: 3, Timeout: time.Minute}, 4), log),
+		inviter: invite.NewInviter(store, enq, log),
 		full:    &dashboard{name: "full"}, readOnly: &dashboard{name: "read-only"}}
 	e.srv = httptest.NewServer(New(Deps{Store: store, Inviter: e.inviter, Accounts: account.New(store, hasher, 0),
-		Monitoring: e.full, MonitoringReadOnly: e.readOnly, Log: log}))
+		Monitoring: e.full, MonitoringReadOnly: e.readOnly, Log: log,
+		// Phone numbers without a country code are read as Russian ones for
+		// the suggested fix (DEFAULT_REGION=RU).
+		Editor: invite.NewEditor(store, enq, "RU", log), DefaultRegion: "RU", WaitingAlertAfter: 5 * time.Minute}))
 	t.Cleanup(e.srv.Close)
 
 	if _, err := store.EnsureSuperAdmin(t.Context(), rootLogin, func() (string, error) { return passwordHash(t, rootPassword), nil }); err != nil {

@@ -168,6 +168,9 @@ func funcs(lang string) template.FuncMap {
 		"channel":    func(c invite.Channel) string { return translate(lang, "channel."+string(c)) },
 		"reason":     func(r *invite.Reason) string { return reasonText(lang, r) },
 		"userReason": func(u invite.User) string { return userReasonText(lang, u) },
+		"label":      func(r *invite.Reason) string { return reasonLabel(lang, r) },
+		"userLabel":  func(u invite.User) string { return userLabelText(lang, u) },
+		"dict":       dict,
 		"warning": func(w invite.Warning) string {
 			if msg, ok := lookup(lang, "reason."+w.Code); ok {
 				return msg

@@ -27,3 +27,15 @@ func userReasonText(lang string, u invite.User) string {
 	}
 	return reasonText(lang, u.InviteError)
 }
+
+// userLabelText is userReasonText with the reason's short label, for the
+// table's rows.
+func userLabelText(lang string, u invite.User) string {
+	if u.InviteError == nil {
+		return ""
+	}
+	if u.InviteStatus == invite.StatusInvited {
+		return translate(lang, "users.last_send_failed", reasonLabel(lang, u.InviteError))
+	}
+	return reasonLabel(lang, u.InviteError)
+}

@@ -19,6 +19,9 @@ type listQuery struct {
 	// links to the users refused or failed): in_batch and outcome in the
 	// address (batch is the progress bar's own parameter).
 	Batch *invite.BatchFilter
+	// ErrorCode lists the users in error for one reason (the reasons
+	// under "Error" in the filter).
+	ErrorCode string
 }
 
 // SortParam is the sort as the address writes it.
@@ -43,13 +46,14 @@ func parseListQuery(v url.Values, prefix string) listQuery {
 	}
 	q.After, q.Before = v.Get("after"), v.Get("before")
 	q.Batch, _ = invite.ParseBatchFilter(get("in_batch"), get("outcome"))
+	q.ErrorCode, _ = invite.ParseErrorCode(get("error_code"))
 	return q
 }
 
 // filter is the store's filter for the table's state.
 func (q listQuery) filter(limit int) invite.UserFilter {
 	return invite.UserFilter{Status: q.Status, Query: q.Q, Login: q.Login, Name: q.Name, Email: q.Email, Phone: q.Phone,
-		Sort: q.Sort, Limit: limit, After: q.After, Before: q.Before, Batch: q.Batch}
+		Sort: q.Sort, Limit: limit, After: q.After, Before: q.Before, Batch: q.Batch, ErrorCode: q.ErrorCode}
 }
 
 // values writes the state back as address parameters, page excluded.
@@ -71,6 +75,7 @@ func (q listQuery) values() url.Values {
 		set("in_batch", strconv.FormatInt(q.Batch.ID, 10))
 		set("outcome", q.Batch.OutcomeParam())
 	}
+	set("error_code", q.ErrorCode)
 	return v
 }
 

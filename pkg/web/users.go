@@ -28,6 +28,10 @@ type usersPage struct {
 	ExportEnabled  bool
 	ExportHref     string
 	ExportXLSXHref string
+	// Reasons are the error reasons under "Error" in the filter, with
+	// their counts; Waiting is the "waiting too long" banner, if due.
+	Reasons []facet
+	Waiting *waitingAlert
 }
 
 // exportHref is the export of the table as it is filtered and sorted, in
@@ -89,7 +93,11 @@ func (ui *UI) renderUsers(w http.ResponseWriter, r *http.Request, status int, ad
 			}
 		}
 		p.Facets = append(p.Facets, facet{Value: st, Label: translate(v.lang, "status."+string(st)), Count: n, Active: q.Status == st,
-			Href: q.href(func(v url.Values) { setOrDel(v, "status", string(st)) })})
+			Href: q.href(func(v url.Values) { setOrDel(v, "status", string(st)); v.Del("error_code") })})
+	}
+	if err := ui.usersExtras(r, &p, f); err != nil {
+		ui.fail(w, r, err)
+		return
 	}
 	p.Columns = columns(v.lang, q)
 	if page.PrevCursor != "" {

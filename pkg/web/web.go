@@ -9,6 +9,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/inviter/inviter/pkg/account"
 	"github.com/inviter/inviter/pkg/invite"
@@ -24,6 +25,10 @@ type Store interface {
 	VerificationMethod(ctx context.Context) (invite.VerificationMethod, error)
 	SetVerificationMethod(ctx context.Context, m invite.VerificationMethod, by int64) error
 	sendStore
+	invite.DuplicateChecker
+	UserChanges(ctx context.Context, userID int64) ([]invite.Change, error)
+	CountErrorsByCode(ctx context.Context, f invite.UserFilter) (map[string]int, error)
+	OldestWaiting(ctx context.Context) (time.Time, bool, error)
 }
 
 // Inviter runs "Send invitation".
@@ -50,6 +55,15 @@ type Deps struct {
 	// export button.
 	Export http.Handler
 	Log    *slog.Logger
+	// Editor edits users from the card (the Edit form, a suggested fix);
+	// nil hides the form.
+	Editor Editor
+	// DefaultRegion is where a phone number without its country code is
+	// read for a suggested fix (DEFAULT_REGION).
+	DefaultRegion string
+	// WaitingAlertAfter is how long invitations may wait before the users
+	// page says so (WAITING_ALERT_AFTER; 0: 5 minutes).
+	WaitingAlertAfter time.Duration
 }
 
 // UI is the admin UI as an http.Handler.
@@ -90,6 +104,7 @@ func (ui *UI) routes() {
 	m.Handle("GET /users", ui.admin(ui.usersPage))
 	m.Handle("POST /users", ui.admin(ui.createUser))
 	m.Handle("GET /users/{id}", ui.admin(ui.userCard))
+	m.Handle("POST /users/{id}/edit", ui.admin(ui.editUser))
 	m.Handle("POST /users/invite", ui.admin(ui.confirmInvite))
 	m.Handle("POST /users/invite/send", ui.admin(ui.sendInvite))
 	m.Handle("GET /users/batches/{id}", ui.admin(ui.batchProgress))

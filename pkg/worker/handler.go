@@ -23,6 +23,10 @@ type Store interface {
 	MarkDelivered(ctx context.Context, id int64, ttl time.Duration) error
 	MarkFailed(ctx context.Context, id int64, reason invite.Reason, providerMessage string) error
 	RecordRetry(ctx context.Context, id int64, providerMessage string) error
+	// GuardSend runs send only while the attempt is still waiting for that
+	// destination, holding it against an edit that would supersede it (see
+	// postgres.Store.GuardSend); sent reports whether send ran.
+	GuardSend(ctx context.Context, id int64, destination string, send func(context.Context) error) (sent bool, err error)
 }
 
 // Sender delivers one message by its channel.
@@ -109,8 +113,16 @@ func (h *Handler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		msg.Locale = h.cfg.DefaultLocale
 	}
 	start := time.Now()
-	if err := h.send(ctx, msg); err != nil {
-		return h.failed(ctx, d, err)
+	skipped, sendErr, err := h.sendIfCurrent(ctx, d, msg)
+	if err != nil {
+		return fmt.Errorf("worker: check attempt %d before sending: %w", d.InvitationID, err)
+	}
+	if skipped {
+		h.log.DebugContext(ctx, "attempt superseded before sending; nothing sent", "invitation_id", d.InvitationID)
+		return nil
+	}
+	if sendErr != nil {
+		return h.failed(ctx, d, sendErr)
 	}
 	if err := h.recordDelivery(ctx, d.InvitationID); err != nil {
 		// The message went out; a retry sends another whose password works
