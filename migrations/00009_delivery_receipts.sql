@@ -24,12 +24,17 @@ CREATE TABLE delivery_receipts (
 );
 
 -- The message ids Vonage gave each SMS (one per part), which its delivery
--- receipts carry back with client-ref.
-ALTER TABLE invitations ADD COLUMN provider_refs text[] NOT NULL DEFAULT '{}';
-CREATE INDEX invitations_provider_refs_idx ON invitations USING gin (provider_refs)
-    WHERE provider_refs <> '{}';
+-- receipts carry back with client-ref. A table of their own, not a column of
+-- invitations: they are written while the send holds a share lock on the
+-- attempt's row (postgres/sendguard.go), which an UPDATE of that row would
+-- wait for until the send ends, and the send waits for them.
+CREATE TABLE invitation_provider_refs (
+    invitation_id bigint NOT NULL REFERENCES invitations (id) ON DELETE CASCADE,
+    ref           text   NOT NULL,
+    PRIMARY KEY (invitation_id, ref)
+);
+CREATE INDEX invitation_provider_refs_ref_idx ON invitation_provider_refs (ref);
 
 -- +goose Down
-DROP INDEX invitations_provider_refs_idx;
-ALTER TABLE invitations DROP COLUMN provider_refs;
+DROP TABLE invitation_provider_refs;
 DROP TABLE delivery_receipts;

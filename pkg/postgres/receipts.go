@@ -21,8 +21,9 @@ SELECT s.current_invitation_id FROM invite_states s
 WHERE s.user_id = (SELECT user_id FROM invitations WHERE id = $1)
 FOR UPDATE OF s`
 	lockReportAttempt = `
-SELECT user_id, status, coalesce(channel, '') AS channel, provider_refs
-FROM invitations WHERE id = $1 FOR UPDATE`
+SELECT i.user_id, i.status, coalesce(i.channel, '') AS channel,
+       ARRAY(SELECT r.ref FROM invitation_provider_refs r WHERE r.invitation_id = i.id) AS provider_refs
+FROM invitations i WHERE i.id = $1 FOR UPDATE OF i`
 	insertReport = `
 INSERT INTO delivery_receipts (invitation_id, status, kind, source, code, detail, reporter, effect, reported_at, dedupe_key)
 VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, NULLIF($7, ''), $8, $9, $10)
@@ -113,18 +114,20 @@ func (s *Store) ApplyReport(ctx context.Context, r invite.DeliveryReport) (invit
 func (s *Store) AttemptByProviderRef(ctx context.Context, ref string) (int64, error) {
 	var id int64
 	err := s.db.GetContext(ctx, &id,
-		`SELECT id FROM invitations WHERE provider_refs <> '{}' AND provider_refs @> ARRAY[$1]::text[] ORDER BY id DESC LIMIT 1`, ref)
+		`SELECT invitation_id FROM invitation_provider_refs WHERE ref = $1 ORDER BY invitation_id DESC LIMIT 1`, ref)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("postgres: attempt of message %q: %w", ref, invite.ErrUnknownAttempt)
 	}
 	return id, translate("find attempt by message id", err)
 }
 
-// RecordProviderRefs keeps the message ids Vonage gave an attempt's SMS.
+// RecordProviderRefs keeps the message ids Vonage gave an attempt's SMS. It
+// runs during the send, while the attempt's row is share-locked (GuardSend):
+// an insert into a table of its own, which that lock does not hold up.
 func (s *Store) RecordProviderRefs(ctx context.Context, invitationID int64, refs []string) error {
 	_, err := s.db.ExecContext(ctx, `
-		UPDATE invitations SET provider_refs = ARRAY(SELECT DISTINCT unnest(provider_refs || $2::text[]))
-		WHERE id = $1`, invitationID, pq.Array(refs))
+		INSERT INTO invitation_provider_refs (invitation_id, ref)
+		SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`, invitationID, pq.Array(refs))
 	return translate(fmt.Sprintf("record message ids of attempt %d", invitationID), err)
 }
 
