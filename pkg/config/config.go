@@ -83,7 +83,7 @@ type Config struct {
 	DevOutbox          DevOutbox // see hardening.go
 	SignIn             SignIn
 	Database           Database
-	Users              Users     // user editing and the users page's alerts (the api)
+	Users              Users // user editing and the users page's alerts (the api)
 }
 
 // SMTP is how the worker sends e-mail.

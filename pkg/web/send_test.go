@@ -179,9 +179,10 @@ func TestLastSendFailedIsShown(t *testing.T) {
 	}
 	batch := batchOf(t, root.submit("/users/invite/send", func() url.Values { v := ids(u.ID); v.Set("send_again", "1"); return v }()), url.Values{})
 
-	for _, path := range []string{"/users", userPath(u.ID)} {
+	// The table gives the reason's short label, the card its full text.
+	for path, reason := range map[string]string{"/users": "No e-mail", userPath(u.ID): "The user has no e-mail address"} {
 		r := root.get(path)
-		wantContains(t, r.body, "Last send failed: The user has no e-mail address", `badge-invited`)
+		wantContains(t, r.body, "Last send failed: "+reason, `badge-invited`)
 		ru := root.do("GET", path, nil, http.Header{"Accept-Language": {"ru"}})
 		wantContains(t, ru.body, "Последняя отправка не удалась: ")
 	}
