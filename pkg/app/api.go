@@ -69,7 +69,7 @@ func API(ctx context.Context, args []string, getenv func(string) string, stdout,
 	inviter := invite.NewInviter(store, enq, log).WithChannels(channels(cfg, log))
 	accounts := account.New(store, hasher, 0).Guarded(signInGuard(cfg, rc, log))
 	imports := userimport.New(userimport.Config{Store: store, Jobs: store, Inviter: inviter, Log: log,
-		Limits: userimport.Limits{MaxBytes: cfg.Import.MaxBytes, MaxRows: cfg.Import.MaxRows}})
+		Limits: userimport.Limits{MaxBytes: cfg.Import.MaxBytes, MaxRows: cfg.Import.MaxRows}, TempDir: cfg.Import.TempDir})
 	defer shutdownImports(imports, cfg.ShutdownTimeout)
 	srv := httpapi.NewServer(httpapi.Deps{
 		Store:     store,
