@@ -31,6 +31,7 @@ func API(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	log := NewLogger(stdout, cfg.LogLevel, "api")
+	routeLibraryLogs(log)
 	log.Info("starting", "config", cfg)
 
 	db, err := OpenDatabase(ctx, cfg, log)

@@ -43,6 +43,7 @@ func Worker(ctx context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 	log := NewLogger(stdout, cfg.LogLevel, "worker")
+	routeLibraryLogs(log)
 	log.Info("starting", "config", cfg)
 
 	db, err := OpenDatabase(ctx, cfg, log)
