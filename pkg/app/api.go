@@ -32,6 +32,7 @@ func API(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	log := NewLogger(stdout, cfg.LogLevel, "api")
+	routeLibraryLogs(log)
 	log.Info("starting", "config", cfg)
 
 	db, err := OpenDatabase(ctx, cfg, log)
@@ -73,7 +74,7 @@ func API(ctx context.Context, args []string, getenv func(string) string, stdout,
 	accounts := account.New(store, hasher, 0).Guarded(signInGuard(cfg, rc, log))
 	accounts.CountSignIns(m)
 	imports := userimport.New(userimport.Config{Store: store, Jobs: store, Inviter: inviter, Log: log,
-		Limits: userimport.Limits{MaxBytes: cfg.Import.MaxBytes, MaxRows: cfg.Import.MaxRows}, Rows: m})
+		Limits: userimport.Limits{MaxBytes: cfg.Import.MaxBytes, MaxRows: cfg.Import.MaxRows}, Rows: m, TempDir: cfg.Import.TempDir})
 	defer shutdownImports(imports, cfg.ShutdownTimeout)
 	editor := invite.NewEditor(store, enq, cfg.Users.DefaultRegion, log)
 	srv := httpapi.NewServer(httpapi.Deps{

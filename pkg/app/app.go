@@ -29,11 +29,11 @@ func NewLogger(w io.Writer, level slog.Level, binary string) *slog.Logger {
 // OpenDatabase connects to PostgreSQL (creating the database when missing)
 // and applies the migrations under a lock.
 func OpenDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (*sqlx.DB, error) {
-	db, err := postgres.Open(ctx, cfg.DatabaseURL)
+	db, err := openPool(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
-	if err := postgres.Migrate(ctx, db, log); err != nil {
+	if err := migrate(ctx, cfg, log); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -44,6 +44,7 @@ func Worker(ctx context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 	log := NewLogger(stdout, cfg.LogLevel, "worker")
+	routeLibraryLogs(log)
 	log.Info("starting", "config", cfg)
 
 	db, err := OpenDatabase(ctx, cfg, log)
@@ -109,7 +110,7 @@ func Worker(ctx context.Context, args []string, getenv func(string) string, stdo
 	enq := tasks.NewEnqueuer(rc, tasks.Options{MaxRetry: cfg.MaxRetries, Timeout: taskTimeout}, cfg.EnqueueConcurrency)
 	rec := worker.NewReconciler(store, enq, worker.ReconcilerConfig{
 		Interval: cfg.ReconcileInterval, Grace: cfg.ReconcileGrace, Observer: m,
-	}, log)
+	}, log).WithLock(store)
 	// The reconciler stops with the program, or when the health server
 	// fails (a port in use): a worker without its probes must not linger.
 	recCtx, stopRec := context.WithCancel(ctx)

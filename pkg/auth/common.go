@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/inviter/inviter/pkg/invite"
 )
@@ -27,12 +28,13 @@ func IsCommonPassword(pw string) bool {
 
 // ValidateChosenPassword checks a password a user chooses for their
 // account: ValidateNewPassword's rules, and not a common password, and not
-// built on the user's login (NIST SP 800-63B asks for both).
+// the user's login dressed up with digits or symbols (NIST SP 800-63B asks
+// for both).
 func ValidateChosenPassword(pw, login string) error {
 	if err := ValidateNewPassword(pw); err != nil {
 		return err
 	}
-	if l := strings.ToLower(strings.TrimSpace(login)); len([]rune(l)) >= 3 && strings.Contains(strings.ToLower(pw), l) {
+	if builtOnLogin(pw, login) {
 		return invite.Errorf(invite.KindInvalid, "password_contains_login",
 			"password must not contain the login").WithField("new_password")
 	}
@@ -41,4 +43,16 @@ func ValidateChosenPassword(pw, login string) error {
 			"password is one of the most common passwords; choose another").WithField("new_password")
 	}
 	return nil
+}
+
+// builtOnLogin reports whether pw is the login (whatever the case) with at
+// most digits and symbols around or inside it: "Ivan.Petrov1987" for
+// ivan.petrov. A password that adds words of its own is not.
+func builtOnLogin(pw, login string) bool {
+	l := strings.ToLower(strings.TrimSpace(login))
+	p := strings.ToLower(pw)
+	if len([]rune(l)) < 3 || !strings.Contains(p, l) {
+		return false
+	}
+	return !strings.ContainsFunc(strings.ReplaceAll(p, l, ""), unicode.IsLetter)
 }

@@ -226,10 +226,6 @@ func (s *Store) StaleAttempts(ctx context.Context, olderThan time.Duration, afte
 // MarkReconciled restarts the staleness clock of attempts the reconciler
 // checked, and counts a re-enqueue for those it had to put back in the queue.
 func (s *Store) MarkReconciled(ctx context.Context, requeued, present []int64) error {
-	_, err := s.db.ExecContext(ctx, `
-		UPDATE invitations
-		SET requeues = requeues + CASE WHEN id = ANY($1) THEN 1 ELSE 0 END, updated_at = now()
-		WHERE (id = ANY($1) OR id = ANY($2)) AND status = 'waiting'`,
-		pq.Array(requeued), pq.Array(present))
+	_, err := s.db.ExecContext(ctx, markReconciled, pq.Array(requeued), pq.Array(present))
 	return translate("mark attempts reconciled", err)
 }

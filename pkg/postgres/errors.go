@@ -26,7 +26,7 @@ func translate(op string, err error) error {
 		e := invite.Errorf(invite.KindConflict, "conflict", "%s is already taken", nonEmpty(field, "a unique value")).WithField(field)
 		return fmt.Errorf("postgres: %s: %w", op, e.Wrap(err))
 	}
-	if e := inputError(err); e != nil {
+	if e := classify(err); e != nil {
 		return fmt.Errorf("postgres: %s: %w", op, e)
 	}
 	return fmt.Errorf("postgres: %s: %w", op, err)

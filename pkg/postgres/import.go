@@ -52,7 +52,11 @@ func (s *Store) ImportUsers(ctx context.Context, commit bool, fn func(userimport
 	if !commit {
 		return nil
 	}
-	return translate("commit import", tx.Commit())
+	if err := tx.Commit(); err != nil {
+		return translate("commit import", err)
+	}
+	s.analyzeImported(ctx)
+	return nil
 }
 
 type importTx struct{ tx *sqlx.Tx }

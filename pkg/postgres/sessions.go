@@ -81,7 +81,7 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, hash string, keep
 	if n, _ := res.RowsAffected(); n == 0 {
 		return translate("set password", sql.ErrNoRows)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET consumed_at = now() WHERE user_id = $1 AND consumed_at IS NULL AND delivered_at IS NOT NULL`, userID); err != nil {
+	if _, err := tx.ExecContext(ctx, retireTemporaryPasswords, userID); err != nil {
 		return translate("retire temporary passwords", err)
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash IS DISTINCT FROM $2`, userID, keep); err != nil {

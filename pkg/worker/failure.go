@@ -2,7 +2,6 @@ package worker
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 
@@ -55,7 +54,7 @@ func (h *Handler) giveUp(ctx context.Context, log *slog.Logger, d invite.Deliver
 	reason := invite.NewReason(code, de.ProviderMessage)
 	if err := h.store.MarkFailed(ctx, id, *reason, de.ProviderMessage); err != nil {
 		// Not recorded: let asynq retry, the next try will decide again.
-		return fmt.Errorf("worker: record failure of attempt %d: %w", id, err)
+		return storeFailure("record failure", id, err)
 	}
 	h.outcome(d.Channel, outcome)
 	log.WarnContext(ctx, "delivery failed for good", "reason", code, "outcome", outcome)
@@ -81,9 +80,3 @@ func retriesLeft(ctx context.Context) (retried, maxRetry int, left bool) {
 type rateLimited struct{ *invite.DeliveryError }
 
 func (e *rateLimited) Unwrap() error { return e.DeliveryError }
-
-// IsFailure tells asynq which errors count against the retry budget.
-func IsFailure(err error) bool {
-	var rl *rateLimited
-	return !errors.As(err, &rl)
-}

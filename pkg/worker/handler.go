@@ -93,7 +93,7 @@ func (h *Handler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		// The API enqueues while its transaction writes: the attempt may not
 		// be committed yet. Wait for that transaction, then look again.
 		if err := h.store.AwaitBatch(ctx, p.UserID); err != nil {
-			return fmt.Errorf("worker: await batch of attempt %d: %w", p.InvitationID, err)
+			return storeFailure("await batch", p.InvitationID, err)
 		}
 		d, err = h.store.ClaimAttempt(ctx, p.InvitationID, hash)
 	}
@@ -102,7 +102,7 @@ func (h *Handler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("worker: claim attempt %d: %w", p.InvitationID, err)
+		return storeFailure("claim", p.InvitationID, err)
 	}
 	msg := invite.Message{
 		InvitationID: d.InvitationID, Channel: d.Channel, To: d.Destination,
@@ -127,7 +127,7 @@ func (h *Handler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if err := h.recordDelivery(ctx, d.InvitationID); err != nil {
 		// The message went out; a retry sends another whose password works
 		// too. Better a second message than a user stuck waiting.
-		return fmt.Errorf("worker: record delivery of attempt %d: %w", d.InvitationID, err)
+		return storeFailure("record delivery", d.InvitationID, err)
 	}
 	h.outcome(d.Channel, OutcomeDelivered)
 	h.log.InfoContext(ctx, "invitation delivered", "invitation_id", d.InvitationID, "user_id", d.UserID,

@@ -37,12 +37,14 @@ type ReconcilerConfig struct {
 // Reconciler keeps Redis in step with PostgreSQL: Redis keeps nothing on
 // disk and the API may fail to enqueue after committing, so every attempt
 // that is waiting in PostgreSQL but has no live task is enqueued again.
-// Replicas may all run it: task ids make their work idempotent.
+// Replicas may all run it: task ids make their work idempotent, and with
+// WithLock one at a time does.
 type Reconciler struct {
 	store ReconcileStore
 	queue Requeuer
 	cfg   ReconcilerConfig
 	log   *slog.Logger
+	lock  ReconcileLock // see WithLock; nil: every replica reconciles
 }
 
 // NewReconciler returns a Reconciler.
@@ -61,7 +63,7 @@ func (r *Reconciler) Run(ctx context.Context) error {
 	t := time.NewTicker(r.cfg.Interval)
 	defer t.Stop()
 	for {
-		if n, err := r.ReconcileOnce(ctx); err != nil {
+		if n, _, err := r.reconcileAlone(ctx); err != nil {
 			r.log.WarnContext(ctx, "reconcile failed", "err", err)
 		} else if n > 0 {
 			r.log.InfoContext(ctx, "re-enqueued waiting invitations missing from the queue", "count", n)
