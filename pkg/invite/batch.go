@@ -40,7 +40,9 @@ type Candidate struct {
 	Status Status
 	// HasCredentials tells that the user can sign in now: with a password
 	// they chose, or with the temporary password of their latest delivered
-	// invitation (neither used nor expired). See StatusAfterRefusal.
+	// invitation (neither used nor expired). See StatusAfterRefusal. The
+	// check costs a look-up per user, so a store makes it only for the
+	// users a batch refuses, after decide: Decide never reads it.
 	HasCredentials bool
 }
 

@@ -90,6 +90,10 @@ func (s *Store) CreateBatch(ctx context.Context, sel invite.Selection, requested
 		counts     = batchCounts{selected: len(cands)}
 	)
 	insIndex := make([]int, 0, len(cands)) // outcome index of each new attempt
+	var (
+		refusedCands []invite.Candidate // refused users, whose status depends on their credentials
+		refusedOuts  []int              // and their outcomes
+	)
 	for _, c := range cands {
 		cand := c.candidate()
 		d := decide(cand)
@@ -111,7 +115,8 @@ func (s *Store) CreateBatch(ctx context.Context, sel invite.Selection, requested
 			superseded = append(superseded, c.WaitingID.Int64)
 		}
 		if d.Reason != nil {
-			o.Status, o.Channel, o.Error = invite.StatusAfterRefusal(cand), "", d.Reason
+			o.Status, o.Channel, o.Error = invite.StatusError, "", d.Reason
+			refusedCands, refusedOuts = append(refusedCands, cand), append(refusedOuts, len(outcomes))
 			counts.refused++
 		} else {
 			counts.queued++
@@ -119,6 +124,9 @@ func (s *Store) CreateBatch(ctx context.Context, sel invite.Selection, requested
 		ins.add(c.ID, d)
 		insIndex = append(insIndex, len(outcomes))
 		outcomes = append(outcomes, o)
+	}
+	if err := refusedStatuses(ctx, tx, refusedCands, refusedOuts, outcomes); err != nil {
+		return invite.Batch{}, err
 	}
 	if len(insIndex) > 0 {
 		if err := ins.allocate(ctx, tx); err != nil {

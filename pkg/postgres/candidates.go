@@ -21,13 +21,12 @@ type candidateRow struct {
 	WaitingChan sql.NullString `db:"waiting_channel"`
 	WaitingDest sql.NullString `db:"waiting_destination"`
 	Status      string         `db:"status"`
-	Credentials bool           `db:"has_credentials"`
 }
 
 func (c candidateRow) candidate() invite.Candidate {
 	cand := invite.Candidate{UserID: c.ID, Role: invite.Role(c.Role),
 		Contact: invite.Contact{Email: c.Email.String, Phone: c.Phone.String},
-		Status:  invite.Status(c.Status), HasCredentials: c.Credentials}
+		Status:  invite.Status(c.Status)}
 	if c.WaitingID.Valid {
 		cand.Waiting = &invite.Route{Channel: invite.Channel(c.WaitingChan.String), Destination: c.WaitingDest.String}
 	}
@@ -39,7 +38,7 @@ func (c candidateRow) candidate() invite.Candidate {
 const selectCandidates = `
 SELECT u.id, u.email, u.phone, u.role,
        i.id AS waiting_id, i.channel AS waiting_channel, i.destination AS waiting_destination,
-       s.status, ` + hasCredentials + ` AS has_credentials
+       s.status
 FROM users u
 JOIN invite_states s ON s.user_id = u.id
 LEFT JOIN invitations i ON i.id = s.current_invitation_id AND i.status = 'waiting'`
