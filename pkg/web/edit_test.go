@@ -131,7 +131,7 @@ func TestUsersPageReasonsAndWaiting(t *testing.T) {
 	}
 	list := root.get("/users?status=error&error_code=phone_without_country_code")
 	wantContains(t, list.body, `>p1</a>`, `>p2</a>`, `data-error-code="phone_without_country_code" aria-current="true"`,
-		`name="f_error_code" value="phone_without_country_code"`)
+		`name="f_error_code" value="phone_without_country_code"`, "Select all 2 users matching the filter")
 	if strings.Contains(list.body, ">m1</a>") {
 		t.Error("error_code=phone_without_country_code lists m1")
 	}
