@@ -164,3 +164,13 @@ func TestEveryReasonHasAShortLabel(t *testing.T) {
 		}
 	}
 }
+
+// The Edit form keeps a language the select does not list, so saving
+// another field does not erase it.
+func TestEditFormKeepsAnUnlistedLanguage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	u := e.createUser(t, invite.NewUser{Login: "kurt", Email: "kurt@example.com", Locale: "de"})
+	card := e.as(t, e.rootID).get(cardPath(u.ID))
+	wantContains(t, card.body, `<option value="de" selected>de</option>`)
+}
