@@ -233,6 +233,9 @@ func TestListUsersByErrorCode(t *testing.T) {
 	if len(got) != 1 || got[0] != ids["error"] {
 		t.Fatalf("error_code=phone_without_country_code: %v, want [%d]", got, ids["error"])
 	}
+	if _, body := listIDs(t, e, "error_code=phone_without_country_code&counts=1"); body.Total != 1 {
+		t.Fatalf("total of error_code=phone_without_country_code: %d, want 1", body.Total)
+	}
 	got, _ = listIDs(t, e, "error_code=invalid_email&invite_status=error")
 	if len(got) != 1 || got[0] != badMail {
 		t.Fatalf("error_code=invalid_email: %v", got)

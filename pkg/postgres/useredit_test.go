@@ -209,7 +209,7 @@ func TestErrorCountsAndFilter(t *testing.T) {
 		t.Fatalf("counts with a search %v, %v", counts, err)
 	}
 	page, err := s.ListUsers(ctx, invite.UserFilter{ErrorCode: invite.ReasonPhoneWithoutCountry, Limit: 10, CountByStatus: true})
-	if err != nil || len(page.Items) != 2 || page.Items[0].Login != "p1" || page.Counts[invite.StatusWaiting] != 1 {
+	if err != nil || len(page.Items) != 2 || page.Items[0].Login != "p1" || page.Counts[invite.StatusWaiting] != 1 || page.Total != 2 {
 		t.Fatalf("page %+v, %v", page, err)
 	}
 	page, err = s.ListUsers(ctx, invite.UserFilter{ErrorCode: invite.ReasonInvalidEmail, Login: "m", Limit: 10})

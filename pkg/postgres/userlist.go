@@ -88,6 +88,10 @@ func (s *Store) countPage(ctx context.Context, f invite.UserFilter) (invite.User
 	if page.Counts, err = s.CountUsersByStatus(ctx, f); err != nil {
 		return page, err
 	}
+	if f.ErrorCode != "" { // the counts ignore it: the total cannot be their sum
+		page.Total, err = s.countUsers(ctx, f)
+		return page, err
+	}
 	for st, n := range page.Counts {
 		if f.Status == "" || f.Status == st {
 			page.Total += n

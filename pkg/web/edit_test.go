@@ -131,7 +131,7 @@ func TestUsersPageReasonsAndWaiting(t *testing.T) {
 	}
 	list := root.get("/users?status=error&error_code=phone_without_country_code")
 	wantContains(t, list.body, `>p1</a>`, `>p2</a>`, `data-error-code="phone_without_country_code" aria-current="true"`,
-		`name="f_error_code" value="phone_without_country_code"`)
+		`name="f_error_code" value="phone_without_country_code"`, "Select all 2 users matching the filter")
 	if strings.Contains(list.body, ">m1</a>") {
 		t.Error("error_code=phone_without_country_code lists m1")
 	}
@@ -162,5 +162,37 @@ func TestEveryReasonHasAShortLabel(t *testing.T) {
 		if !okEn || !okRu || en == ru || len(en) > 30 {
 			t.Errorf("label.%s: en %q (%v), ru %q (%v)", code, en, okEn, ru, okRu)
 		}
+	}
+}
+
+// The Edit form keeps a language the select does not list, so saving
+// another field does not erase it.
+func TestEditFormKeepsAnUnlistedLanguage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	u := e.createUser(t, invite.NewUser{Login: "kurt", Email: "kurt@example.com", Locale: "de"})
+	card := e.as(t, e.rootID).get(cardPath(u.ID))
+	wantContains(t, card.body, `<option value="de" selected>de</option>`)
+}
+
+// Changing the e-mail of a user waiting for an invitation reroutes it, and
+// the card says so.
+func TestEditReroutesWaitingInvitation(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	root := e.as(t, e.rootID)
+	u := e.createUser(t, invite.NewUser{Login: "moved", Email: "old@example.com"})
+	if _, err := e.inviter.Invite(t.Context(), e.rootID, invite.Selection{UserIDs: []int64{u.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	r := root.submit(cardPath(u.ID)+"/edit", url.Values{"email": {"new@example.com"}})
+	wantRedirect(t, r, cardPath(u.ID)+"?saved=1&rerouted=1")
+	card := root.get(r.location())
+	wantContains(t, card.body, "The waiting invitation was cancelled before it went out", "new@example.com")
+	ru := root.do("GET", r.location(), nil, http.Header{"Accept-Language": {"ru"}})
+	wantContains(t, ru.body, "Ожидавшее приглашение отменено до отправки")
+	h, err := e.store.Invitations(t.Context(), u.ID)
+	if err != nil || len(h) != 2 || h[0].Destination != "new@example.com" || h[1].Status != invite.AttemptSuperseded {
+		t.Fatalf("history %+v, %v", h, err)
 	}
 }
