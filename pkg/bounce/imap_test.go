@@ -3,6 +3,7 @@ package bounce_test
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"io"
 	"log"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/inviter/inviter/pkg/bounce"
 	"github.com/inviter/inviter/pkg/invite"
+	"github.com/inviter/inviter/pkg/testenv"
 )
 
 // mailbox is a real IMAP server (go-imap's in-memory one) on loopback with
@@ -28,7 +30,10 @@ type mailbox struct {
 	addr string
 }
 
-func startIMAP(t *testing.T) *mailbox {
+func startIMAP(t *testing.T) *mailbox { return startIMAPOn(t, false) }
+
+// startIMAPOn starts the server, over TLS (imaps) when tlsOn.
+func startIMAPOn(t *testing.T, tlsOn bool) *mailbox {
 	t.Helper()
 	mem := imapmemserver.New()
 	user := imapmemserver.NewUser("bounces", "pw")
@@ -49,6 +54,9 @@ func startIMAP(t *testing.T) *mailbox {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if tlsOn {
+		ln = tls.NewListener(ln, testenv.ServerTLS(t))
 	}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
@@ -73,11 +81,17 @@ func (m *mailbox) count(t *testing.T, folder string) uint32 {
 
 func (m *mailbox) poller(t *testing.T, proc *bounce.Processor, query string) *bounce.Poller {
 	t.Helper()
-	u, err := url.Parse("imap://bounces:pw@" + m.addr + "/INBOX" + query)
+	return m.pollerURL(t, proc, "imap://bounces:pw@"+m.addr+"/INBOX"+query)
+}
+
+func (m *mailbox) pollerURL(t *testing.T, proc *bounce.Processor, raw string) *bounce.Poller {
+	t.Helper()
+	u, err := url.Parse(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return bounce.NewPoller(proc, bounce.PollerConfig{URL: u, Timeout: 30 * time.Second}, slog.New(slog.DiscardHandler))
+	return bounce.NewPoller(proc, bounce.PollerConfig{URL: u, Timeout: 30 * time.Second, InsecureSkipVerify: true},
+		slog.New(slog.DiscardHandler))
 }
 
 // A mailbox of bounces of every kind: each message is handled once and
@@ -160,5 +174,27 @@ func TestPollerKeepsWhatItCouldNotRecord(t *testing.T) {
 	}
 	if left := mb.count(t, "INBOX"); left != 1 {
 		t.Errorf("%d messages in the mailbox, want the bounce kept", left)
+	}
+}
+
+// imaps:// speaks TLS from the first byte; a wrong password is an error
+// that leaves the mailbox as it was.
+func TestPollerOverTLS(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	mb := startIMAPOn(t, true)
+	userID, id := e.deliveredUser(t, "gone@corp.example.com")
+	mb.put(t, fixture(t, e.verp, "dsn_postfix_user_unknown.eml", id, "gone@corp.example.com"))
+	if _, err := mb.pollerURL(t, e.proc, "imaps://bounces:wrong@"+mb.addr+"/INBOX").Poll(context.Background()); err == nil {
+		t.Error("a wrong password read the mailbox")
+	}
+	if mb.count(t, "INBOX") != 1 || e.user(t, userID).InviteStatus != invite.StatusInvited {
+		t.Fatal("a failed login changed something")
+	}
+	if n, err := mb.pollerURL(t, e.proc, "imaps://bounces:pw@"+mb.addr+"/INBOX").Poll(context.Background()); err != nil || n != 1 {
+		t.Fatalf("Poll over TLS = %d, %v", n, err)
+	}
+	if u := e.user(t, userID); u.InviteStatus != invite.StatusError {
+		t.Errorf("user after the bounce read over TLS: %+v", u)
 	}
 }
