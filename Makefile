@@ -96,8 +96,22 @@ redis-server:
 	$$sudo apt-get install -y --no-install-recommends redis-server ||
 	  { $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends redis-server; }
 
+# The relay test (pkg/app/postfix_test.go) runs a private instance of
+# Debian's Postfix on loopback, with its own configuration and queue.
+# Installed here when missing, as "No configuration": the system's own
+# Postfix is neither configured nor started.
+.PHONY: postfix
+postfix:
+	if [[ -x /usr/sbin/postfix ]]; then exit 0; fi
+	echo "installing Debian's postfix for the relay test (not configured, not started)"
+	sudo=""; if [[ "$$(id -u)" != 0 ]]; then sudo=sudo; fi
+	export DEBIAN_FRONTEND=noninteractive
+	echo "postfix postfix/main_mailer_type select No configuration" | $$sudo debconf-set-selections
+	$$sudo apt-get install -y --no-install-recommends postfix ||
+	  { $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends postfix; }
+
 .PHONY: test
-test: lint browser redis-server
+test: lint browser redis-server postfix
 	CHROMIUM="$(CHROMIUM)" $(GO) test -race -count=1 -timeout 30m ./...
 
 .PHONY: bench

@@ -64,7 +64,7 @@ func startBounces(ctx context.Context, cfg config.Config, store *postgres.Store,
 			return nil, fmt.Errorf("app: BOUNCE_IMAP_URL: %w", err)
 		}
 		p := bounce.NewPoller(proc, bounce.PollerConfig{URL: u, Interval: cfg.Bounce.PollInterval,
-			MaxBytes: cfg.Bounce.MaxBytes, InsecureSkipVerify: cfg.SMTP.InsecureSkipVerify}, log)
+			MaxBytes: cfg.Bounce.MaxBytes}, log)
 		wg.Go(func() { _ = p.Run(ctx) })
 	}
 	return wg.Wait, nil

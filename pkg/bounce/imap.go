@@ -25,7 +25,8 @@ type PollerConfig struct {
 	MaxBytes int64         // larger messages are removed unread (default 1 MiB)
 	// Timeout bounds one pass: connecting, reading and removing (default 2m).
 	Timeout time.Duration
-	// InsecureSkipVerify accepts any certificate (a test server's).
+	// InsecureSkipVerify accepts any certificate: tests only (the worker
+	// always verifies the mailbox server's).
 	InsecureSkipVerify bool
 }
 

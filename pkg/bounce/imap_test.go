@@ -1,83 +1,44 @@
 package bounce_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"io"
-	"log"
 	"log/slog"
-	"net"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-
 	"github.com/inviter/inviter/pkg/bounce"
 	"github.com/inviter/inviter/pkg/invite"
+	"github.com/inviter/inviter/pkg/testenv"
 )
 
-// mailbox is a real IMAP server (go-imap's in-memory one) on loopback with
-// one user, bounces/pw, and the folders INBOX and Processed.
-type mailbox struct {
-	user *imapmemserver.User
-	addr string
+// mailbox is testenv's IMAP server, with pollers of it.
+type mailbox struct{ *testenv.IMAPServer }
+
+func startIMAP(t *testing.T) *mailbox { return startIMAPOn(t, false) }
+
+func startIMAPOn(t *testing.T, tlsOn bool) *mailbox {
+	return &mailbox{testenv.StartIMAP(t, tlsOn)}
 }
 
-func startIMAP(t *testing.T) *mailbox {
-	t.Helper()
-	mem := imapmemserver.New()
-	user := imapmemserver.NewUser("bounces", "pw")
-	for _, name := range []string{"INBOX", "Processed"} {
-		if err := user.Create(name, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	mem.AddUser(user)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapUIDPlus: {}, imap.CapMove: {}},
-		InsecureAuth: true, // loopback
-		Logger:       log.New(io.Discard, "", 0),
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	return &mailbox{user: user, addr: ln.Addr().String()}
-}
-
-func (m *mailbox) put(t *testing.T, msg []byte) {
-	t.Helper()
-	if _, err := m.user.Append("INBOX", bytes.NewReader(msg), &imap.AppendOptions{}); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func (m *mailbox) count(t *testing.T, folder string) uint32 {
-	t.Helper()
-	st, err := m.user.Status(folder, &imap.StatusOptions{NumMessages: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return *st.NumMessages
-}
+func (m *mailbox) put(t *testing.T, msg []byte)             { m.Put(t, msg) }
+func (m *mailbox) count(t *testing.T, folder string) uint32 { return uint32(m.Count(t, folder)) }
 
 func (m *mailbox) poller(t *testing.T, proc *bounce.Processor, query string) *bounce.Poller {
 	t.Helper()
-	u, err := url.Parse("imap://bounces:pw@" + m.addr + "/INBOX" + query)
+	return m.pollerURL(t, proc, "imap://bounces:mailbox-pw@"+m.Addr()+"/INBOX"+query)
+}
+
+func (m *mailbox) pollerURL(t *testing.T, proc *bounce.Processor, raw string) *bounce.Poller {
+	t.Helper()
+	u, err := url.Parse(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return bounce.NewPoller(proc, bounce.PollerConfig{URL: u, Timeout: 30 * time.Second}, slog.New(slog.DiscardHandler))
+	return bounce.NewPoller(proc, bounce.PollerConfig{URL: u, Timeout: 30 * time.Second, InsecureSkipVerify: true},
+		slog.New(slog.DiscardHandler))
 }
 
 // A mailbox of bounces of every kind: each message is handled once and
@@ -160,5 +121,27 @@ func TestPollerKeepsWhatItCouldNotRecord(t *testing.T) {
 	}
 	if left := mb.count(t, "INBOX"); left != 1 {
 		t.Errorf("%d messages in the mailbox, want the bounce kept", left)
+	}
+}
+
+// imaps:// speaks TLS from the first byte; a wrong password is an error
+// that leaves the mailbox as it was.
+func TestPollerOverTLS(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	mb := startIMAPOn(t, true)
+	userID, id := e.deliveredUser(t, "gone@corp.example.com")
+	mb.put(t, fixture(t, e.verp, "dsn_postfix_user_unknown.eml", id, "gone@corp.example.com"))
+	if _, err := mb.pollerURL(t, e.proc, "imaps://bounces:wrong@"+mb.Addr()+"/INBOX").Poll(context.Background()); err == nil {
+		t.Error("a wrong password read the mailbox")
+	}
+	if mb.count(t, "INBOX") != 1 || e.user(t, userID).InviteStatus != invite.StatusInvited {
+		t.Fatal("a failed login changed something")
+	}
+	if n, err := mb.pollerURL(t, e.proc, "imaps://bounces:mailbox-pw@"+mb.Addr()+"/INBOX").Poll(context.Background()); err != nil || n != 1 {
+		t.Fatalf("Poll over TLS = %d, %v", n, err)
+	}
+	if u := e.user(t, userID); u.InviteStatus != invite.StatusError {
+		t.Errorf("user after the bounce read over TLS: %+v", u)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/textproto"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/inviter/inviter/pkg/bounce"
 	"github.com/inviter/inviter/pkg/invite"
@@ -195,5 +196,36 @@ func TestListenerLimits(t *testing.T) {
 	}
 	if err := sendBounce(t, addr, e.verp.Address(id), small); smtpCode(err) != 421 {
 		t.Errorf("third message past the burst: %v, want 421", err)
+	}
+}
+
+// A bounce that overtakes the worker's record of the delivery (the relay
+// bounced before the worker wrote down that it took the message) is put
+// off with a 451: applied at once, the delivery record would undo it. The
+// relay's next try applies it.
+func TestListenerBounceBeforeDeliveryRecorded(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	addr := e.startListener(t, bounce.ListenerConfig{})
+	userID, first := e.deliveredUser(t, "gone@corp.example.com")
+	id := e.newAttempt(t, userID)
+	if _, err := e.store.ClaimAttempt(context.Background(), id, []byte("hash")); err != nil {
+		t.Fatal(err)
+	}
+	msg := fixture(t, e.verp, "dsn_postfix_user_unknown.eml", id, "gone@corp.example.com")
+	if err := sendBounce(t, addr, e.verp.Address(id), msg); smtpCode(err) != 451 {
+		t.Fatalf("a bounce before the delivery record: %v, want 451", err)
+	}
+	if e.reportCount(t, id) != 0 || e.attempt(t, userID, first).Status != invite.AttemptSent {
+		t.Fatal("the put-off bounce changed something")
+	}
+	if err := e.store.MarkDelivered(context.Background(), id, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if err := sendBounce(t, addr, e.verp.Address(id), msg); err != nil {
+		t.Fatalf("the relay's next try: %v", err)
+	}
+	if u := e.user(t, userID); u.InviteStatus != invite.StatusError {
+		t.Errorf("user after the bounce was applied: %+v", u)
 	}
 }

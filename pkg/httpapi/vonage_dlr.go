@@ -38,8 +38,9 @@ type VonageReceiptConfig struct {
 // VonageReceipts receives Vonage's SMS delivery receipts. It answers 2xx
 // to every well-formed receipt, even one it drops (an unknown message), so
 // that Vonage does not send it again and again; 400 to a malformed one, 401
-// without the token or the signature, 503 when the database is away (Vonage
-// retries later, which is what we want then).
+// without the token or the signature, 503 when the database is away or the
+// failure overtook the worker's record of the delivery (Vonage retries
+// later, which is what we want then).
 type VonageReceipts struct {
 	store   ReceiptStore
 	cfg     VonageReceiptConfig

@@ -333,3 +333,28 @@ func TestVonageReceiptSignature(t *testing.T) {
 		t.Errorf("a signed expiry did not fail the user: %+v", h)
 	}
 }
+
+// A failure receipt that overtakes the worker's record of the delivery is
+// answered 503, so that Vonage sends it again once the delivery is recorded.
+func TestVonageReceiptBeforeDeliveryRecorded(t *testing.T) {
+	t.Parallel()
+	d := newDLREnv(t, httpapi.VonageReceiptConfig{Token: dlrToken})
+	target := d.url + "?token=" + dlrToken
+	u := d.createUser(t, map[string]any{"login": "early", "first_name": "E", "last_name": "R", "phone": "+79053333333"})
+	d.inviteIDs(t, u.ID)
+	id := d.currentInvitation(t, u.ID)
+	if _, err := d.store.ClaimAttempt(t.Context(), id, []byte("hash")); err != nil {
+		t.Fatal(err)
+	}
+	p := receipt(id, "0F00000000000001", "failed", "9")
+	if code := post(t, "FORM", target, p); code != http.StatusServiceUnavailable {
+		t.Fatalf("a failure before the delivery record: %d, want 503", code)
+	}
+	d.deliver(t, id, time.Hour)
+	if code := post(t, "FORM", target, p); code != http.StatusNoContent {
+		t.Fatalf("Vonage's next try: %d", code)
+	}
+	if h := d.history(t, u.ID); h.InviteStatus != "error" {
+		t.Errorf("user: %+v", h)
+	}
+}

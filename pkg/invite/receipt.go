@@ -75,6 +75,13 @@ type ReportResult struct {
 // sent by another channel, or a message id it was not given): dropped.
 var ErrUnknownAttempt = errors.New("no such attempt")
 
+// ErrNotYetDelivered is a permanent failure of an attempt whose delivery is
+// not recorded yet (the relay bounced before the worker wrote down that it
+// took the message): applied now, the delivery record would undo it, so the
+// report must come again later (an SMTP 451, a message left in the mailbox,
+// a 503 to Vonage).
+var ErrNotYetDelivered = errors.New("attempt not yet recorded as delivered")
+
 // LatestReceipt is the receipt of an attempt delivered at deliveredAt with
 // reports (oldest first): the latest report, except that a final one
 // (bounced, failed) stands whatever comes after it; "accepted" at the

@@ -78,6 +78,9 @@ func (s *Store) ApplyReport(ctx context.Context, r invite.DeliveryReport) (invit
 	}
 
 	isCurrent := current.Valid && current.Int64 == r.InvitationID
+	if isCurrent && r.Reason != "" && a.Status == "waiting" {
+		return invite.ReportResult{}, fmt.Errorf("postgres: %s: %w", op, invite.ErrNotYetDelivered)
+	}
 	effect := invite.EffectHistory
 	switch {
 	case !isCurrent:

@@ -54,8 +54,12 @@ func samplePages(ui *UI, lang string) map[string][]any {
 		switch s {
 		case invite.AttemptSent:
 			h.Channel, h.Destination, h.DeliveredAt, h.ExpiresAt = invite.ChannelSMS, "+79051111111", &at, &at
+			h.Reports = []invite.Receipt{{Status: invite.ReceiptAccepted, At: at}, {Status: invite.ReceiptDelivered, At: at, Detail: "delivered to the handset"}}
 		case invite.AttemptFailed:
 			h.Error, h.ProviderMessage = rejected, "550 5.1.1 "+evil
+			h.DeliveredAt = &at // a bounce after delivery
+			h.Reports = []invite.Receipt{{Status: invite.ReceiptDelayed, At: at, Detail: "4.4.1 timed out"},
+				{Status: invite.ReceiptBounced, At: at, Detail: "550 5.1.1 " + evil}}
 		case invite.AttemptRejected:
 			h.Channel, h.Destination, h.Error, h.RequestedBy, h.RequestedByLogin = "", "", invite.NewReason(invite.ReasonNoContact, ""), nil, ""
 		}
