@@ -11,7 +11,9 @@ import (
 // With REDIS_URL naming a Sentinel set, the master is killed in the
 // middle of a batch: the sentinels promote the replica, the programs find
 // it, and every user ends invited, none left waiting. A task the dead
-// master had not passed to its replica is found by the reconciler.
+// master had not passed to its replica is found by the reconciler; one it
+// had handed out as active, to a worker that never got it, comes back when
+// asynq's lease on it expires (its recoverer looks every minute).
 func TestSentinelFailoverMidBatch(t *testing.T) {
 	t.Parallel()
 	set := testenv.StartSentinelSet(t)
@@ -27,8 +29,13 @@ func TestSentinelFailoverMidBatch(t *testing.T) {
 	killedAt := time.Now()
 	newMaster := set.KillMaster(t)
 	promoted := time.Since(killedAt)
+	var ninetyPercent time.Duration
 	eventually(t, 4*time.Minute, "every user invited after the failover", func() bool {
-		return countStatus(t, s.DB, "invited") == n
+		invited := countStatus(t, s.DB, "invited")
+		if ninetyPercent == 0 && invited >= n*9/10 {
+			ninetyPercent = time.Since(start)
+		}
+		return invited == n
 	})
 	if w := countStatus(t, s.DB, "waiting"); w != 0 {
 		t.Fatalf("%d users still waiting", w)
@@ -40,9 +47,9 @@ func TestSentinelFailoverMidBatch(t *testing.T) {
 	if len(perUser) != n {
 		t.Fatalf("%d users got a message, want %d", len(perUser), n)
 	}
-	t.Logf("Sentinel failover mid-batch: %d users, master killed after %s, replica %s promoted in %s; batch done in %s; %d messages (%d repeats of at-least-once)",
+	t.Logf("Sentinel failover mid-batch: %d users, master killed after %s, replica %s promoted in %s; 90%% invited after %s, all after %s; %d messages (%d repeats of at-least-once)",
 		n, killedAt.Sub(start).Round(time.Millisecond), newMaster, promoted.Round(time.Millisecond),
-		time.Since(start).Round(time.Millisecond), len(s.SMTP.Messages()), len(s.SMTP.Messages())-n)
+		ninetyPercent.Round(time.Millisecond), time.Since(start).Round(time.Millisecond), len(s.SMTP.Messages()), len(s.SMTP.Messages())-n)
 	call(t, "GET", s.API+"/readyz", "", nil, nil, http.StatusOK)
 	call(t, "GET", s.WorkerHealth+"/readyz", "", nil, nil, http.StatusOK)
 }

@@ -73,6 +73,9 @@ type Limiter struct {
 	turns map[string]chan struct{}
 }
 
+// redisRetry is how soon the limiter asks Redis again after an error.
+const redisRetry = 250 * time.Millisecond
+
 // DefaultMaxWait is Config.MaxWait's default.
 const DefaultMaxWait = 2 * time.Second
 
@@ -160,7 +163,14 @@ func (l *Limiter) Take(ctx context.Context, ch string, reschedule bool) error {
 	for {
 		res, err := l.rl.Allow(ctx, key, limit.gcra())
 		if err != nil {
-			return fmt.Errorf("ratelimit: %s: %w", ch, err)
+			// Redis is unreachable (a failover, say): no message goes out
+			// unmetered, and the wait is not the delivery's failure. Ask
+			// again shortly, within MaxWait; then reschedule.
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			l.cfg.Log.Warn("rate limit: Redis did not answer; the send waits", "channel", ch, "err", err)
+			res = &redis_rate.Result{RetryAfter: redisRetry}
 		}
 		if res.Allowed > 0 {
 			l.observe(ch, time.Since(start))

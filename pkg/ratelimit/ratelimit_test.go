@@ -3,12 +3,14 @@ package ratelimit_test
 import (
 	"context"
 	"errors"
+	"net"
 	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/inviter/inviter/pkg/invite"
 	"github.com/inviter/inviter/pkg/ratelimit"
@@ -140,4 +142,29 @@ func BenchmarkLimiter(b *testing.B) {
 			}
 		}
 	})
+}
+
+// With Redis unreachable no message goes out unmetered, and the wait is no
+// delivery failure: the send is rescheduled (or, on a last try, waits).
+func TestRedisDownReschedules(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	rc := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialTimeout: 100 * time.Millisecond})
+	defer rc.Close()
+	l := ratelimit.New(rc, ratelimit.Config{Limits: map[string]ratelimit.Limit{"email": {N: 100, Per: time.Second}},
+		MaxWait: 300 * time.Millisecond})
+	var w *ratelimit.Wait
+	if err := l.Take(context.Background(), "email", true); !errors.As(err, &w) {
+		t.Fatalf("Redis down: %v, want a *Wait", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
+	defer cancel()
+	if err := l.Take(ctx, "email", false); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Redis down on a last try: %v, want it to wait until its deadline", err)
+	}
 }

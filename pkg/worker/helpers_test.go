@@ -15,6 +15,7 @@ import (
 	"github.com/inviter/inviter/pkg/delivery"
 	"github.com/inviter/inviter/pkg/invite"
 	"github.com/inviter/inviter/pkg/postgres"
+	"github.com/inviter/inviter/pkg/ratelimit"
 	"github.com/inviter/inviter/pkg/tasks"
 	"github.com/inviter/inviter/pkg/testenv"
 	"github.com/inviter/inviter/pkg/worker"
@@ -55,6 +56,9 @@ type envConfig struct {
 	throttleWait time.Duration
 	// wrapStore puts a fault injector around the real store the handler uses.
 	wrapStore func(*postgres.Store) worker.Store
+	// wrapSender puts something (a rate limiter) around the real senders.
+	wrapSender func(worker.Sender, *testenv.Redis) worker.Sender
+	observer   worker.Observer
 }
 
 type envOption func(*envConfig)
@@ -64,6 +68,12 @@ func withMaxRetry(n int) envOption { return func(c *envConfig) { c.maxRetry = n 
 func withThrottleWait(d time.Duration) envOption { return func(c *envConfig) { c.throttleWait = d } }
 
 func withSMTPTimeout(d time.Duration) envOption { return func(c *envConfig) { c.smtpTimeout = d } }
+
+func withSender(wrap func(worker.Sender, *testenv.Redis) worker.Sender) envOption {
+	return func(c *envConfig) { c.wrapSender = wrap }
+}
+
+func withObserver(o worker.Observer) envOption { return func(c *envConfig) { c.observer = o } }
 
 func withStore(wrap func(*postgres.Store) worker.Store) envOption {
 	return func(c *envConfig) { c.wrapStore = wrap }
@@ -106,9 +116,13 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	if cfg.wrapStore != nil {
 		store = cfg.wrapStore(e.store)
 	}
-	e.handler = worker.NewHandler(store, delivery.Router{Email: smtpSender, SMS: smsSender}, e.hasher,
+	var sender worker.Sender = delivery.Router{Email: smtpSender, SMS: smsSender}
+	if cfg.wrapSender != nil {
+		sender = cfg.wrapSender(sender, e.redis)
+	}
+	e.handler = worker.NewHandler(store, sender, e.hasher,
 		e.passwords.generate, worker.HandlerConfig{InviteTTL: inviteTTL, LoginURL: loginURL, DefaultLocale: "en",
-			MaxThrottleWait: cfg.throttleWait}, e.log)
+			MaxThrottleWait: cfg.throttleWait, Observer: cfg.observer}, e.log)
 
 	client := asynq.NewClient(e.redis.AsynqOpt())
 	e.inspector = asynq.NewInspector(e.redis.AsynqOpt())
@@ -127,8 +141,8 @@ func (e *env) start() {
 	srv := asynq.NewServer(e.redis.AsynqOpt(), asynq.Config{
 		Concurrency:              4,
 		Queues:                   map[string]int{tasks.Queue: 1},
-		RetryDelayFunc:           worker.RetryDelay(retryBase),
-		IsFailure:                worker.IsFailure,
+		RetryDelayFunc:           ratelimit.RetryDelay(worker.RetryDelay(retryBase)),
+		IsFailure:                ratelimit.IsFailure(worker.IsFailure),
 		TaskCheckInterval:        20 * time.Millisecond,
 		DelayedTaskCheckInterval: 50 * time.Millisecond,
 		ShutdownTimeout:          5 * time.Second,
