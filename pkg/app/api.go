@@ -66,7 +66,7 @@ func API(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if dev {
 		log.Warn("DEVELOPMENT OUTBOX: no SMTP server or Vonage account configured; admins can read the outbox, temporary passwords included, at GET /api/v1/dev/outbox")
 	}
-	inviter := invite.NewInviter(store, enq, log)
+	inviter := invite.NewInviter(store, enq, log).WithDirectEnqueue(cfg.Perf.DirectEnqueue)
 	accounts := account.New(store, hasher, 0)
 	imports := userimport.New(userimport.Config{Store: store, Jobs: store, Inviter: inviter, Log: log,
 		Limits: userimport.Limits{MaxBytes: cfg.Import.MaxBytes, MaxRows: cfg.Import.MaxRows}})

@@ -39,6 +39,8 @@
 //	SHUTDOWN_TIMEOUT          30s, how long a binary waits for work in flight on SIGTERM
 //	IMPORT_MAX_BYTES          64MiB (1KiB..1GiB; plain bytes or K, M, G), largest file a user import reads
 //	IMPORT_MAX_ROWS           200000 (1..10000000), most data rows a user import reads
+//	INVITE_DIRECT_ENQUEUE     100 (0..100000), batches up to this many attempts are enqueued by the api itself
+//	PERF_OFF                  optional, for benchmarks: group_commit, prepared_statements, smtp_pipelining
 package config
 
 import (
@@ -72,6 +74,7 @@ type Config struct {
 	LogLevel           slog.Level
 	ShutdownTimeout    time.Duration
 	Import             Import // limits of user imports (the api)
+	Perf               Perf   // the bulk path's performance mechanisms
 }
 
 // SMTP is how the worker sends e-mail.

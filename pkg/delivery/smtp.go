@@ -28,6 +28,10 @@ type SMTPConfig struct {
 	// InsecureSkipVerify accepts any TLS certificate: for a relay with a
 	// self-signed one, never for a public provider.
 	InsecureSkipVerify bool
+	// NoPipelining sends MAIL, RCPT and DATA one at a time even to a server
+	// that offers PIPELINING: only for the benchmark that weighs pipelining
+	// against its absence (PERF_OFF=smtp_pipelining).
+	NoPipelining bool
 }
 
 // Defaults for SMTPConfig's zero values.

@@ -104,6 +104,7 @@ func dialSMTP(ctx context.Context, cfg SMTPConfig, helloName string) (_ *smtpCon
 		}
 	}
 	c.pipelining, _ = c.client.Extension("PIPELINING")
+	c.pipelining = c.pipelining && !cfg.NoPipelining
 	return c, nil
 }
 

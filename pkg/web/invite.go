@@ -110,7 +110,9 @@ func (ui *UI) sendInvite(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	v := viewerFrom(r.Context())
-	res, err := ui.Inviter.Invite(r.Context(), v.session.UserID, sel.invite())
+	// The page shows the batch's progress, never per-user results: the
+	// answer need not list them (a million users would be a large answer).
+	res, err := ui.Inviter.InviteWith(r.Context(), v.session.UserID, sel.invite(), invite.InviteOptions{Results: invite.ResultsNone})
 	if err != nil {
 		ui.formError(w, r, err)
 		return
