@@ -63,7 +63,9 @@ func selectionWhere(sel invite.Selection) ([]string, []any) {
 func lockCandidates(ctx context.Context, tx *sqlx.Tx, sel invite.Selection, after int64, limit int) ([]candidateRow, error) {
 	where, args := selectionWhere(sel)
 	args = append(args, after, limit)
-	where = append(where, fmt.Sprintf("u.id > $%d", len(args)-1))
+	// Both sides bounded, or the join walks every state row before the
+	// page again: a million-user batch would be quadratic in its pages.
+	where = append(where, fmt.Sprintf("u.id > $%[1]d AND s.user_id > $%[1]d", len(args)-1))
 	var ids []int64
 	q := `SELECT s.user_id FROM users u JOIN invite_states s ON s.user_id = u.id` + whereSQL(where) +
 		fmt.Sprintf(` ORDER BY u.id LIMIT $%d FOR UPDATE OF s`, len(args))
