@@ -75,7 +75,7 @@ func BenchmarkInvite10kUsers(b *testing.B) {
 // same concurrency (enqueue included in both).
 func BenchmarkEndToEnd(b *testing.B) {
 	const n = 2000
-	concurrency := 20 // the default WORKER_CONCURRENCY
+	concurrency := 50 // the default WORKER_CONCURRENCY
 	s := startService(b, options{Env: map[string]string{
 		"WORKER_CONCURRENCY": fmt.Sprint(concurrency), "SMTP_POOL_SIZE": "8", "RECONCILE_GRACE": "1m", "RECONCILE_INTERVAL": "30s",
 	}})
@@ -185,17 +185,6 @@ func rawEnqueue(b testing.TB, client *asynq.Client, n int, firstID int64) {
 	}
 	close(next)
 	wg.Wait()
-}
-
-// pending counts the queue's pending tasks from asynq's list directly: after
-// a FLUSHDB asynq's inspector no longer lists a queue that a long-lived
-// client registered before it (clients register a queue once per process).
-func pending(b testing.TB, r *testenv.Redis) int {
-	n, err := r.Client.LLen(context.Background(), "asynq:{"+tasks.Queue+"}:pending").Result()
-	if err != nil {
-		b.Fatal(err)
-	}
-	return int(n)
 }
 
 func countStatus(b testing.TB, db *testenv.Database, st invite.Status) int {

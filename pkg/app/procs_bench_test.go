@@ -117,6 +117,24 @@ func (p *proc) resetPeak(b *testing.B) {
 	}
 }
 
+// cpuSeconds is the CPU time the process has used (user and system), from
+// /proc/<pid>/stat in clock ticks of 1/100 s (Linux's USER_HZ).
+func (p *proc) cpuSeconds(b *testing.B) float64 {
+	b.Helper()
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The command name (field 2) may hold spaces: count from its ")".
+	fields := strings.Fields(string(raw[strings.LastIndexByte(string(raw), ')')+2:]))
+	utime, err1 := strconv.ParseFloat(fields[11], 64)
+	stime, err2 := strconv.ParseFloat(fields[12], 64)
+	if err1 != nil || err2 != nil {
+		b.Fatalf("read /proc stat: %v %v", err1, err2)
+	}
+	return (utime + stime) / 100
+}
+
 func (p *proc) status(b *testing.B, field string) float64 {
 	b.Helper()
 	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))

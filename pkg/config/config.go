@@ -23,7 +23,7 @@
 //	MAX_RETRIES         8 (0..100)
 //	INVITE_TTL          72h, how long a temporary password works
 //	DEFAULT_LOCALE      en (en or ru)
-//	WORKER_CONCURRENCY  20 (1..1000)
+//	WORKER_CONCURRENCY  50 (1..1000)
 //	SECRET_KEY          optional; hex or base64 of 32+ bytes (auth.DecodeSecretKey)
 //
 // Extras, with the same rules:

@@ -35,7 +35,7 @@ func TestLoadDefaults(t *testing.T) {
 		MaxRetries:         8,
 		InviteTTL:          72 * time.Hour,
 		DefaultLocale:      "en",
-		WorkerConcurrency:  20,
+		WorkerConcurrency:  50,
 		EnqueueConcurrency: 16,
 		ReconcileInterval:  30 * time.Second,
 		ReconcileGrace:     time.Minute,
