@@ -28,7 +28,7 @@
 //
 // Extras, with the same rules:
 //
-//	SMTP_POOL_SIZE            4 (1..100), SMTP connections kept open per worker
+//	SMTP_POOL_SIZE            16 (1..100), SMTP connections kept open per worker
 //	SMTP_TIMEOUT              30s, per SMTP dial and command
 //	SMTP_INSECURE_SKIP_VERIFY false; true accepts a relay's self-signed certificate
 //	TEMPLATES_DIR             optional directory whose templates override the built-in ones

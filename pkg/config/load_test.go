@@ -28,7 +28,7 @@ func TestLoadDefaults(t *testing.T) {
 		WorkerHTTPAddr: ":8081",
 		AppURL:         "http://localhost:8080",
 		AdminLogin:     "admin",
-		SMTP: SMTP{Port: 587, From: "Inviter <no-reply@localhost>", PoolSize: 4,
+		SMTP: SMTP{Port: 587, From: "Inviter <no-reply@localhost>", PoolSize: 16,
 			Timeout: 30 * time.Second},
 		Vonage:             Vonage{From: "Inviter", BaseURL: "https://rest.nexmo.com/sms"},
 		RetryBaseDelay:     10 * time.Second,
