@@ -114,6 +114,10 @@ postfix:
 test: lint browser redis-server postfix
 	CHROMIUM="$(CHROMIUM)" $(GO) test -race -count=1 -timeout 30m ./...
 
+# BENCH picks benchmarks by name (make bench BENCH=SingleInvitation). The
+# black-box ones in pkg/app build and run the api and worker processes and
+# take minutes each, hence the timeout.
+BENCH ?= .
 .PHONY: bench
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -timeout 90m ./...

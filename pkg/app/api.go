@@ -70,7 +70,7 @@ func API(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	reg, m := newMetrics()
 	defer registerStateCollectors(reg, store, rc, log)()
-	inviter := invite.NewInviter(store, enq, log).WithChannels(channels(cfg, log))
+	inviter := invite.NewInviter(store, enq, log).WithChannels(channels(cfg, log)).WithDirectEnqueue(cfg.Perf.DirectEnqueue)
 	accounts := account.New(store, hasher, 0).Guarded(signInGuard(cfg, rc, log))
 	accounts.CountSignIns(m)
 	imports := userimport.New(userimport.Config{Store: store, Jobs: store, Inviter: inviter, Log: log,

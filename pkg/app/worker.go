@@ -29,8 +29,12 @@ const groupCommitBatch = 100
 // inside a try (Vonage asks for about a second when it throttles).
 const maxThrottleWait = 5 * time.Second
 
-// TaskCheckInterval is how often an idle worker looks for new tasks.
-const TaskCheckInterval = 100 * time.Millisecond
+// TaskCheckInterval is how often an idle worker looks for new tasks. asynq
+// sleeps between half and one and a half of it after finding the queues
+// empty, so a lone invitation waits about half of it before a worker picks
+// it up: 20ms keeps that a small part of BenchmarkSingleInvitation's median,
+// for two Redis calls (one per queue) every 20ms on an idle worker.
+const TaskCheckInterval = 20 * time.Millisecond
 
 // Worker is the whole worker program (cmd/worker), callable from tests: it
 // returns when ctx is done, after the tasks in flight have finished (up to
@@ -75,17 +79,20 @@ func Worker(ctx context.Context, args []string, getenv func(string) string, stdo
 	// Claims and delivery records of concurrent tasks share statements;
 	// closed (deferred first, so run last) after the asynq server stops.
 	reg, m := newMetrics()
-	group := worker.NewGroupCommit(store, groupCommitBatch, 1)
-	defer group.Close()
+	group, closeGroup := deliveryStore(cfg, store)
+	defer closeGroup()
 	handler := worker.NewHandler(group, limited(m.InstrumentSender(sender), newLimiter(cfg, rc, m, log)), hasher, auth.NewTemporaryPassword, worker.HandlerConfig{
 		InviteTTL: cfg.InviteTTL, LoginURL: cfg.AppURL, DefaultLocale: cfg.DefaultLocale,
 		MaxThrottleWait: maxThrottleWait, Observer: m,
 	}, log)
 	mux := asynq.NewServeMux()
 	handler.Register(mux)
+	enq := tasks.NewEnqueuer(rc, tasks.Options{MaxRetry: cfg.MaxRetries, Timeout: taskTimeout}, cfg.EnqueueConcurrency)
+	registerDispatch(mux, store, enq, log)
 	srv := asynq.NewServerFromRedisClient(rc, asynq.Config{
 		Concurrency:     cfg.WorkerConcurrency,
-		Queues:          map[string]int{tasks.Queue: 1},
+		Queues:          workerQueues,
+		StrictPriority:  true,
 		RetryDelayFunc:  ratelimit.RetryDelay(worker.RetryDelay(cfg.RetryBaseDelay)),
 		IsFailure:       ratelimit.IsFailure(worker.IsFailure),
 		ShutdownTimeout: cfg.ShutdownTimeout,
@@ -93,8 +100,7 @@ func Worker(ctx context.Context, args []string, getenv func(string) string, stdo
 		LogLevel:        AsynqLevel(cfg.LogLevel),
 		BaseContext:     func() context.Context { return context.WithoutCancel(ctx) },
 		// asynq's default idle poll (1s) would let a fresh batch wait up to a
-		// second before the first send; 100ms costs ten Redis calls a second
-		// on an idle worker.
+		// second before the first send (see TaskCheckInterval).
 		TaskCheckInterval: TaskCheckInterval,
 		// Retries become due after RETRY_BASE_DELAY and more; checking for due
 		// ones every 5s (the default) would stretch short delays.
@@ -107,7 +113,6 @@ func Worker(ctx context.Context, args []string, getenv func(string) string, stdo
 	// goes back to the queue and, its attempt still waiting, runs again.
 	defer srv.Shutdown()
 
-	enq := tasks.NewEnqueuer(rc, tasks.Options{MaxRetry: cfg.MaxRetries, Timeout: taskTimeout}, cfg.EnqueueConcurrency)
 	rec := worker.NewReconciler(store, enq, worker.ReconcilerConfig{
 		Interval: cfg.ReconcileInterval, Grace: cfg.ReconcileGrace, Observer: m,
 	}, log).WithLock(store)
@@ -155,7 +160,7 @@ func senders(cfg config.Config, store *postgres.Store, verp *delivery.VERP, log 
 		smtp := delivery.NewSMTPSender(delivery.SMTPConfig{
 			Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password,
 			From: cfg.SMTP.From, PoolSize: cfg.SMTP.PoolSize, Timeout: cfg.SMTP.Timeout,
-			InsecureSkipVerify: cfg.SMTP.InsecureSkipVerify, VERP: verp,
+			InsecureSkipVerify: cfg.SMTP.InsecureSkipVerify, VERP: verp, NoPipelining: cfg.Perf.Disabled(config.PerfSMTPPipelining),
 		}, tpl, log)
 		r.Email = smtp
 		closeFn = func() { smtp.Close() }

@@ -69,7 +69,7 @@ func (e *env) deliverAgain(t testing.TB, userID int64) int64 {
 func (e *env) newAttempt(t testing.TB, userID int64) int64 {
 	t.Helper()
 	out, err := e.store.CreateInvitations(context.Background(), invite.Selection{UserIDs: []int64{userID}}, 0,
-		func(c invite.Candidate) invite.Decision { return invite.Decide(invite.MethodEmailOrPhone, c) }, nil)
+		func(c invite.Candidate) invite.Decision { return invite.Decide(invite.MethodEmailOrPhone, c) })
 	if err != nil || len(out) != 1 || out[0].InvitationID == 0 {
 		t.Fatalf("invite user %d: %+v %v", userID, out, err)
 	}

@@ -25,12 +25,12 @@
 //	MAX_RETRIES         8 (0..100)
 //	INVITE_TTL          72h, how long a temporary password works
 //	DEFAULT_LOCALE      en (en or ru)
-//	WORKER_CONCURRENCY  20 (1..1000)
+//	WORKER_CONCURRENCY  50 (1..1000)
 //	SECRET_KEY          optional; hex or base64 of 32+ bytes (auth.DecodeSecretKey)
 //
 // Extras, with the same rules:
 //
-//	SMTP_POOL_SIZE            4 (1..100), SMTP connections kept open per worker
+//	SMTP_POOL_SIZE            16 (1..100), SMTP connections kept open per worker
 //	SMTP_TIMEOUT              30s, per SMTP dial and command
 //	SMTP_INSECURE_SKIP_VERIFY false; true accepts a relay's self-signed certificate
 //	TEMPLATES_DIR             optional directory whose templates override the built-in ones
@@ -45,6 +45,9 @@
 //	SMTP_RATE, SMS_RATE       unlimited; e.g. 14/s, 600/m, 50000/h, for all workers together
 //
 // and those of hardening.go (DEV_OUTBOX, sign-in limits, DB_MAX_CONNS, ...).
+//
+//	INVITE_DIRECT_ENQUEUE     100 (0..100000), batches up to this many attempts are enqueued by the api itself
+//	PERF_OFF                  optional, for benchmarks: group_commit, prepared_statements, smtp_pipelining
 package config
 
 import (
@@ -84,6 +87,7 @@ type Config struct {
 	SignIn             SignIn
 	Database           Database
 	Users              Users // user editing and the users page's alerts (the api)
+	Perf               Perf  // the bulk path's performance mechanisms
 }
 
 // SMTP is how the worker sends e-mail.

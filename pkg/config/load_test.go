@@ -28,14 +28,14 @@ func TestLoadDefaults(t *testing.T) {
 		WorkerHTTPAddr: ":8081",
 		AppURL:         "http://localhost:8080",
 		AdminLogin:     "admin",
-		SMTP: SMTP{Port: 587, From: "Inviter <no-reply@localhost>", PoolSize: 4,
+		SMTP: SMTP{Port: 587, From: "Inviter <no-reply@localhost>", PoolSize: 16,
 			Timeout: 30 * time.Second},
 		Vonage:             Vonage{From: "Inviter", BaseURL: "https://rest.nexmo.com/sms"},
 		RetryBaseDelay:     10 * time.Second,
 		MaxRetries:         8,
 		InviteTTL:          72 * time.Hour,
 		DefaultLocale:      "en",
-		WorkerConcurrency:  20,
+		WorkerConcurrency:  50,
 		EnqueueConcurrency: 16,
 		ReconcileInterval:  30 * time.Second,
 		ReconcileGrace:     time.Minute,
@@ -47,6 +47,7 @@ func TestLoadDefaults(t *testing.T) {
 		SignIn:             SignIn{AccountLimit: 10, AddressLimit: 100, Window: 15 * time.Minute, MaxWaiting: 32},
 		Database:           Database{MaxConns: 32, StatementTimeout: time.Minute, StartTimeout: time.Minute},
 		Users:              Users{WaitingAlertAfter: 5 * time.Minute},
+		Perf:               Perf{DirectEnqueue: 100},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Load(empty) =\n%#v\nwant\n%#v", got, want)

@@ -31,6 +31,10 @@ type SMTPConfig struct {
 	// VERP, when set (BOUNCE_ADDRESS), gives each message an envelope sender
 	// of its own on the bounce mailbox and tags it (verp.go).
 	VERP *VERP
+	// NoPipelining sends MAIL, RCPT and DATA one at a time even to a server
+	// that offers PIPELINING: only for the benchmark that weighs pipelining
+	// against its absence (PERF_OFF=smtp_pipelining).
+	NoPipelining bool
 }
 
 // Defaults for SMTPConfig's zero values.

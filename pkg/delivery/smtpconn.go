@@ -108,6 +108,7 @@ func dialSMTP(ctx context.Context, cfg SMTPConfig, helloName string) (_ *smtpCon
 	}
 	c.pipelining, _ = c.client.Extension("PIPELINING")
 	c.dsn, _ = c.client.Extension("DSN")
+	c.pipelining = c.pipelining && !cfg.NoPipelining
 	return c, nil
 }
 

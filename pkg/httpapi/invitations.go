@@ -10,6 +10,9 @@ type inviteRequest struct {
 	UserIDs     []int64       `json:"user_ids"`
 	Filter      *filterFields `json:"filter"`
 	SkipInvited bool          `json:"skip_invited"` // leave users already invited as they are
+	// Results: "all" (the default), "refused" or "none": which users the
+	// 202 lists. The send ignores it for a preview.
+	Results string `json:"results"`
 }
 
 // filterFields is "every user matching": the user table's filter without
@@ -47,10 +50,26 @@ const maxSelection = 100_000
 // readSelection reads the body of "Send invitation" and of its preview,
 // which take the same one.
 func readSelection(w http.ResponseWriter, r *http.Request) (invite.Selection, error) {
+	sel, _, err := readInviteRequest(w, r)
+	return sel, err
+}
+
+// readInviteRequest reads the body of "Send invitation": the selection and
+// which results the answer lists.
+func readInviteRequest(w http.ResponseWriter, r *http.Request) (invite.Selection, invite.Results, error) {
 	var req inviteRequest
 	if err := decode(w, r, &req); err != nil {
-		return invite.Selection{}, err
+		return invite.Selection{}, "", err
 	}
+	results, err := invite.ParseResults(req.Results)
+	if err != nil {
+		return invite.Selection{}, "", err
+	}
+	sel, err := req.selection()
+	return sel, results, err
+}
+
+func (req inviteRequest) selection() (invite.Selection, error) {
 	sel := invite.Selection{UserIDs: req.UserIDs, SkipInvited: req.SkipInvited}
 	switch {
 	case len(req.UserIDs) == 0 && req.Filter == nil:
@@ -83,15 +102,16 @@ func readSelection(w http.ResponseWriter, r *http.Request) (invite.Selection, er
 }
 
 // handleInvite is "Send invitation" (and "send again"): 202 with the batch
-// id and the outcome for every selected user.
+// id, the counts and the outcomes the request's results asks for (every
+// selected user by default).
 func (s *Server) handleInvite(w http.ResponseWriter, r *http.Request) {
-	sel, err := readSelection(w, r)
+	sel, results, err := readInviteRequest(w, r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	ss, _ := sessionFrom(r.Context())
-	res, err := s.Inviter.Invite(r.Context(), ss.UserID, sel)
+	res, err := s.Inviter.InviteWith(r.Context(), ss.UserID, sel, invite.InviteOptions{Results: results})
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -36,7 +36,7 @@ type Store interface {
 
 // Inviter runs "Send invitation", and previews it.
 type Inviter interface {
-	Invite(ctx context.Context, requestedBy int64, sel invite.Selection) (invite.BatchResult, error)
+	InviteWith(ctx context.Context, requestedBy int64, sel invite.Selection, opts invite.InviteOptions) (invite.BatchResult, error)
 	Preview(ctx context.Context, sel invite.Selection) (invite.Preview, error)
 }
 

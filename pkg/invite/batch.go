@@ -102,49 +102,66 @@ type Queued struct {
 }
 
 // Batch is a recorded "Send invitation" request: its id, which stamps the
-// attempts it created, and one outcome per selected user.
+// attempts it created, its counts, and the outcomes BatchOptions.Results
+// asked for.
 type Batch struct {
 	ID       int64
 	Outcomes []Outcome
+	Queued   int // users waiting afterwards: new attempts and kept ones
+	Rejected int // users refused, and requested ids that match no user
+	Skipped  int // already invited, left as they are (Selection.SkipInvited)
+	Admins   int // administrators, left as they are
+	// Queue holds the attempts to put in the queue (new and kept) when there
+	// are at most BatchOptions.QueueUpTo of them; nil otherwise.
+	Queue []Queued
 }
 
 // BatchStore persists a batch atomically: every selected user ends waiting
 // (with a new or kept attempt) or in error, and the batch is recorded, or
-// nothing changes.
-//
-// CreateBatch calls ready, once, with the attempts to queue as soon as
-// their ids are known and before its transaction commits, so that enqueuing
-// overlaps the writes. It holds the selected users' state rows locked until
-// it commits or rolls back; a worker that finds an attempt missing waits for
-// that lock before it concludes the attempt does not exist.
+// nothing changes. Nothing is queued before the transaction commits: the
+// caller queues the batch afterwards (see Inviter.Invite).
 //
 // Candidates calls each for every user of a selection, in id order, the way
 // CreateBatch would see them, but locks and writes nothing (see Preview).
 type BatchStore interface {
 	VerificationMethod(ctx context.Context) (VerificationMethod, error)
 	CreateBatch(ctx context.Context, sel Selection, requestedBy int64,
-		decide func(Candidate) Decision, ready func([]Queued)) (Batch, error)
+		decide func(Candidate) Decision, opts BatchOptions) (Batch, error)
 	Candidates(ctx context.Context, sel Selection, each func(Candidate)) error
 }
 
 // Enqueuer puts attempts in the task queue. Enqueuing an attempt that is
-// already queued is not an error.
+// already queued is not an error, nor is dispatching a batch twice.
 type Enqueuer interface {
 	Enqueue(ctx context.Context, q []Queued) error
+	// Dispatch enqueues the one task that fans a batch's waiting attempts
+	// out into their own tasks (see worker.Dispatcher).
+	Dispatch(ctx context.Context, batchID int64) error
 }
 
-// enqueueBudget bounds the enqueue of one batch; 100,000 tasks take a
-// few seconds when Redis answers.
-const enqueueBudget = 30 * time.Second
+// enqueueBudget bounds what the api does with Redis after the commit: a
+// few hundred tasks at most, or the one dispatch task.
+const enqueueBudget = 10 * time.Second
+
+// DefaultDirectEnqueue is how many attempts a batch may have for the api to
+// enqueue their tasks itself after the commit: a lone invitation goes out
+// without the dispatch task's extra trip through the queue, while a large
+// batch costs the api one enqueue.
+const DefaultDirectEnqueue = 100
 
 // BatchResult is the answer to an admin's "Send invitation".
 type BatchResult struct {
 	BatchID  int64 // where to follow the progress (see BatchProgress)
 	Queued   int
 	Rejected int
-	Skipped  int // already invited, left as they are (Selection.SkipInvited)
-	Admins   int // administrators, left as they are
-	Outcomes []Outcome
+	Skipped  int       // already invited, left as they are (Selection.SkipInvited)
+	Admins   int       // administrators, left as they are
+	Outcomes []Outcome // as InviteOptions.Results asked
+}
+
+// InviteOptions tune one "Send invitation".
+type InviteOptions struct {
+	Results Results // which outcomes BatchResult lists; "" is all
 }
 
 // Inviter runs "Send invitation" for a selection of users.
@@ -153,55 +170,77 @@ type Inviter struct {
 	queue    Enqueuer
 	log      *slog.Logger
 	channels Channels // see WithChannels
+	direct   int
 }
 
-// NewInviter returns an Inviter.
+// NewInviter returns an Inviter that enqueues the tasks of batches of up to
+// DefaultDirectEnqueue attempts itself.
 func NewInviter(store BatchStore, queue Enqueuer, log *slog.Logger) *Inviter {
-	return &Inviter{store: store, queue: queue, log: log}
+	return &Inviter{store: store, queue: queue, log: log, direct: DefaultDirectEnqueue}
 }
 
-// Invite marks the selected users waiting (or error, with the reason) in one
-// transaction and enqueues the waiting attempts while that transaction
-// writes: the two take about as long as each other for a large batch, so
-// overlapping them halves the time the admin waits. A task that a worker
-// picks up before the commit waits for it (see BatchStore); a task left by a
-// rolled-back batch finds no attempt and ends without sending.
-//
-// PostgreSQL is the source of truth: when the queue is unreachable the
-// attempts stay waiting and the worker's reconciler enqueues them later, so
-// the call still succeeds.
+// WithDirectEnqueue sets how many attempts a batch may have for the api to
+// enqueue them itself; 0 sends every batch through the dispatch task.
+func (in *Inviter) WithDirectEnqueue(n int) *Inviter {
+	in.direct = max(n, 0)
+	return in
+}
+
+// Invite runs InviteWith and lists every outcome.
 func (in *Inviter) Invite(ctx context.Context, requestedBy int64, sel Selection) (BatchResult, error) {
+	return in.InviteWith(ctx, requestedBy, sel, InviteOptions{})
+}
+
+// InviteWith marks the selected users waiting (or error, with the reason) in
+// one transaction, then fills the queue behind it: a small batch's tasks
+// directly, a large batch's through one dispatch task that workers fan out.
+// Nothing is in the queue before the commit, so a worker never meets an
+// attempt that is not there yet, and a rolled-back batch leaves nothing
+// behind.
+//
+// PostgreSQL is the source of truth: when the queue is unreachable, or the
+// api dies between the commit and the enqueue, the attempts stay waiting
+// and the worker's reconciler enqueues them later, so the call still
+// succeeds.
+func (in *Inviter) InviteWith(ctx context.Context, requestedBy int64, sel Selection, opts InviteOptions) (BatchResult, error) {
 	if err := sel.validate(); err != nil {
 		return BatchResult{}, err
+	}
+	if opts.Results == "" {
+		opts.Results = ResultsAll
 	}
 	method, err := in.store.VerificationMethod(ctx)
 	if err != nil {
 		return BatchResult{}, fmt.Errorf("invite: read verification method: %w", err)
 	}
-	var enqueued chan error
-	ready := func(q []Queued) {
-		if len(q) == 0 {
-			return
-		}
-		enqueued = make(chan error, 1)
-		// Not cancelled with the request (once started, finish the
-		// enqueue), but bounded: with Redis unreachable the admin gets the
-		// answer, and the reconciler enqueues what is left.
-		ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), enqueueBudget)
-		go func() { defer cancel(); enqueued <- in.queue.Enqueue(ectx, q) }()
-	}
 	batch, err := in.store.CreateBatch(ctx, sel, requestedBy, func(c Candidate) Decision {
 		return in.decide(sel, method, c)
-	}, ready)
-	if enqueued != nil {
-		if qerr := <-enqueued; qerr != nil && err == nil {
-			in.log.WarnContext(ctx, "enqueue failed; the reconciler will enqueue the waiting invitations", "err", qerr)
-		}
-	}
+	}, BatchOptions{Results: opts.Results, QueueUpTo: in.direct})
 	if err != nil {
 		return BatchResult{}, fmt.Errorf("invite: create invitations: %w", err)
 	}
-	res := BatchResult{BatchID: batch.ID, Outcomes: batch.Outcomes}
-	res.Queued, res.Rejected, res.Skipped, res.Admins = CountOutcomes(batch.Outcomes)
-	return res, nil
+	in.fill(ctx, batch)
+	return BatchResult{BatchID: batch.ID, Queued: batch.Queued, Rejected: batch.Rejected,
+		Skipped: batch.Skipped, Admins: batch.Admins, Outcomes: batch.Outcomes}, nil
+}
+
+// fill queues a committed batch. Not cancelled with the request (the batch
+// is recorded: finish), but bounded: with Redis unreachable the admin gets
+// the answer, and the reconciler enqueues the waiting attempts.
+func (in *Inviter) fill(ctx context.Context, b Batch) {
+	if b.Queued == 0 {
+		return
+	}
+	ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), enqueueBudget)
+	defer cancel()
+	var err error
+	if b.Queue != nil {
+		err = in.queue.Enqueue(ectx, b.Queue)
+	} else {
+		err = in.queue.Dispatch(ectx, b.ID)
+	}
+	if err != nil {
+		in.log.WarnContext(ctx, "enqueue failed; the reconciler will enqueue the waiting invitations",
+			"batch_id", b.ID, "err", err)
+	}
 }

@@ -42,7 +42,7 @@ func previewFixture(t *testing.T, s *postgres.Store) map[string]int64 {
 		ids[name] = u.ID
 	}
 	_, err := s.CreateInvitations(t.Context(), invite.Selection{UserIDs: []int64{ids["waiting"]}}, 0,
-		func(c invite.Candidate) invite.Decision { return invite.Decide(invite.MethodEmailOrPhone, c) }, nil)
+		func(c invite.Candidate) invite.Decision { return invite.Decide(invite.MethodEmailOrPhone, c) })
 	if err != nil {
 		t.Fatal(err)
 	}

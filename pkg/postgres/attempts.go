@@ -56,11 +56,7 @@ func (s *Store) ClaimAttempts(ctx context.Context, claims []invite.Claim) (map[i
 		LastName     string `db:"last_name"`
 		Locale       string `db:"locale"`
 	}
-	st, err := s.prepared(ctx, claimAttempts)
-	if err != nil {
-		return nil, translate("claim attempts", err)
-	}
-	if err := st.SelectContext(ctx, &rows, pq.Array(ids), pq.ByteaArray(hashes)); err != nil {
+	if err := s.selectHot(ctx, &rows, claimAttempts, pq.Array(ids), pq.ByteaArray(hashes)); err != nil {
 		return nil, translate("claim attempts", err)
 	}
 	out := make(map[int64]invite.Delivery, len(rows))
@@ -86,14 +82,6 @@ func (s *Store) ClaimAttempt(ctx context.Context, id int64, passwordHash []byte)
 		return invite.Delivery{}, fmt.Errorf("postgres: claim attempt %d: %w", id, invite.ErrStale)
 	}
 	return d, nil
-}
-
-// AwaitBatch waits until no transaction holds the state row of userID: a
-// "Send invitation" batch keeps the rows of its users locked until it
-// commits or rolls back.
-func (s *Store) AwaitBatch(ctx context.Context, userID int64) error {
-	_, err := s.db.ExecContext(ctx, `SELECT 1 FROM invite_states WHERE user_id = $1 FOR KEY SHARE`, userID)
-	return translate(fmt.Sprintf("await batch of user %d", userID), err)
 }
 
 // markDelivered records that the provider accepted the messages. A failed
@@ -141,23 +129,15 @@ ORDER BY user_id FOR UPDATE`
 // afterLockingStates runs query in a transaction that first locks the state
 // rows of the users of the attempts ids.
 func (s *Store) afterLockingStates(ctx context.Context, op string, ids []int64, query string, args ...any) error {
-	lock, err := s.prepared(ctx, lockStates)
-	if err != nil {
-		return translate(op, err)
-	}
-	update, err := s.prepared(ctx, query)
-	if err != nil {
-		return translate(op, err)
-	}
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return translate(op, err)
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
-	if _, err := tx.StmtxContext(ctx, lock).ExecContext(ctx, pq.Array(ids)); err != nil {
+	if err := s.execHot(ctx, tx, lockStates, pq.Array(ids)); err != nil {
 		return translate(op, err)
 	}
-	if _, err := tx.StmtxContext(ctx, update).ExecContext(ctx, args...); err != nil {
+	if err := s.execHot(ctx, tx, query, args...); err != nil {
 		return translate(op, err)
 	}
 	return translate(op, tx.Commit())

@@ -54,133 +54,87 @@ func (s *Store) VerificationMethod(ctx context.Context) (invite.VerificationMeth
 }
 
 // CreateInvitations runs a batch (see CreateBatch) and returns its
-// outcomes only.
+// outcomes only, all of them.
 func (s *Store) CreateInvitations(ctx context.Context, sel invite.Selection, requestedBy int64,
-	decide func(invite.Candidate) invite.Decision, ready func([]invite.Queued)) ([]invite.Outcome, error) {
-	b, err := s.CreateBatch(ctx, sel, requestedBy, decide, ready)
+	decide func(invite.Candidate) invite.Decision) ([]invite.Outcome, error) {
+	b, err := s.CreateBatch(ctx, sel, requestedBy, decide, invite.BatchOptions{Results: invite.ResultsAll})
 	return b.Outcomes, err
 }
 
-// CreateBatch runs one "Send invitation" batch in a transaction: it locks
-// the selected users' states, asks decide what to do with each, allocates
-// the ids of the new attempts and passes every attempt to queue to ready,
-// then records the batch and the new attempts it stamps (refusals included,
-// for the history), supersedes waiting attempts that were replaced and
-// updates the users' statuses. Users that decide skips (administrators, and the
-// already invited when the selection asks so) change nothing and are only
-// counted. Each step is one statement over arrays, whatever the batch size. Ids that match no user come back with an error
-// outcome and change nothing.
+// batchPageSize is how many selected users one round of a batch's
+// statements handles: the memory a batch takes, whatever its size.
+const batchPageSize = 5000
+
+// CreateBatch runs one "Send invitation" batch in a transaction. It records
+// the batch, then walks the selection in pages of users in id order: each
+// page locks the users' state rows, asks decide what to do with each, and
+// writes the page's new attempts (refusals included, for the history),
+// supersedes the waiting attempts replaced and updates the users' statuses,
+// each step one statement over arrays. Only the counts, the outcomes
+// opts.Results asks for and up to opts.QueueUpTo attempts to queue stay in
+// memory, so a selection of a million users costs what one page costs. Ids
+// that match no user come back with an error outcome and change nothing.
+// Users that decide skips (administrators, and the already invited when the
+// selection asks so) change nothing and are only counted. The locks are held
+// until the commit, as any transaction holds them.
 func (s *Store) CreateBatch(ctx context.Context, sel invite.Selection, requestedBy int64,
-	decide func(invite.Candidate) invite.Decision, ready func([]invite.Queued)) (invite.Batch, error) {
+	decide func(invite.Candidate) invite.Decision, opts invite.BatchOptions) (invite.Batch, error) {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return invite.Batch{}, translate("begin batch", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
 
-	cands, err := lockCandidates(ctx, tx, sel)
+	batchID, err := insertBatch(ctx, tx, requestedBy, batchCounts{})
 	if err != nil {
 		return invite.Batch{}, err
 	}
-	var (
-		outcomes   = make([]invite.Outcome, 0, len(cands))
-		superseded []int64
-		ins        attemptArrays
-		queue      []invite.Queued
-		counts     = batchCounts{selected: len(cands)}
-	)
-	insIndex := make([]int, 0, len(cands)) // outcome index of each new attempt
-	var (
-		refusedCands []invite.Candidate // refused users, whose status depends on their credentials
-		refusedOuts  []int              // and their outcomes
-	)
-	for _, c := range cands {
-		cand := c.candidate()
-		d := decide(cand)
-		if d.Skip {
-			// Left exactly as they are: no attempt, no history row.
-			outcomes = append(outcomes, invite.Outcome{UserID: c.ID, Status: cand.Status, Error: d.Reason, Skipped: true})
-			counts.skip(d)
-			continue
-		}
-		o := invite.Outcome{UserID: c.ID, Status: invite.StatusWaiting, Channel: d.Route.Channel}
-		if d.Keep {
-			o.InvitationID = c.WaitingID.Int64
-			queue = append(queue, invite.Queued{InvitationID: o.InvitationID, UserID: c.ID, Channel: o.Channel})
-			outcomes = append(outcomes, o)
-			counts.kept++
-			continue
-		}
-		if c.WaitingID.Valid {
-			superseded = append(superseded, c.WaitingID.Int64)
-		}
-		if d.Reason != nil {
-			o.Status, o.Channel, o.Error = invite.StatusError, "", d.Reason
-			refusedCands, refusedOuts = append(refusedCands, cand), append(refusedOuts, len(outcomes))
-			counts.refused++
-		} else {
-			counts.queued++
-		}
-		ins.add(c.ID, d)
-		insIndex = append(insIndex, len(outcomes))
-		outcomes = append(outcomes, o)
+	w := batchWriter{tx: tx, batchID: batchID, requestedBy: requestedBy, decide: decide, opts: opts}
+	if len(sel.UserIDs) > 0 {
+		w.found = make(map[int64]bool, len(sel.UserIDs))
 	}
-	if err := refusedStatuses(ctx, tx, refusedCands, refusedOuts, outcomes); err != nil {
-		return invite.Batch{}, err
-	}
-	if len(insIndex) > 0 {
-		if err := ins.allocate(ctx, tx); err != nil {
+	var after int64
+	for {
+		cands, err := lockCandidates(ctx, tx, sel, after, batchPageSize)
+		if err != nil {
 			return invite.Batch{}, err
 		}
-		for k, i := range insIndex {
-			outcomes[i].InvitationID = ins.ids[k]
-			if outcomes[i].Status == invite.StatusWaiting {
-				queue = append(queue, invite.Queued{InvitationID: ins.ids[k], UserID: outcomes[i].UserID, Channel: outcomes[i].Channel})
-			}
+		if len(cands) == 0 {
+			break
 		}
+		if err := w.page(ctx, cands); err != nil {
+			return invite.Batch{}, err
+		}
+		// A short page is not the end: a locking SELECT with LIMIT leaves
+		// out rows that a concurrent writer changed under it. An empty page is.
+		after = cands[len(cands)-1].ID
 	}
-	if ready != nil {
-		ready(queue)
-	}
-	missing := missingOutcomes(sel.UserIDs, cands)
-	counts.notFound = len(missing)
-	batchID, err := insertBatch(ctx, tx, requestedBy, counts)
-	if err != nil {
+	missing := w.missing(sel.UserIDs)
+	w.counts.notFound = len(missing)
+	if err := updateBatchCounts(ctx, tx, batchID, w.counts); err != nil {
 		return invite.Batch{}, err
-	}
-	if len(superseded) > 0 {
-		if _, err := tx.ExecContext(ctx, supersedeAttempts, pq.Array(superseded)); err != nil {
-			return invite.Batch{}, translate("supersede attempts", err)
-		}
-	}
-	if len(insIndex) > 0 {
-		if _, err := tx.ExecContext(ctx, insertAttempts, append(ins.args(requestedBy), batchID)...); err != nil {
-			return invite.Batch{}, translate("insert attempts", err)
-		}
-		var upd userStatusArrays
-		for _, i := range insIndex {
-			upd.add(outcomes[i])
-		}
-		if _, err := tx.ExecContext(ctx, updateBatchUsers, upd.args()...); err != nil {
-			return invite.Batch{}, translate("update user statuses", err)
-		}
 	}
 	if err := tx.Commit(); err != nil {
 		return invite.Batch{}, translate("commit batch", err)
 	}
-	return invite.Batch{ID: batchID, Outcomes: append(outcomes, missing...)}, nil
+	b := invite.Batch{ID: batchID, Outcomes: w.outcomes, Queue: w.queue,
+		Queued: w.counts.queued + w.counts.kept, Rejected: w.counts.refused + len(missing),
+		Skipped: w.counts.skipped, Admins: w.counts.admins}
+	if opts.Results != invite.ResultsNone {
+		b.Outcomes = append(b.Outcomes, missing...)
+	}
+	if w.overflow {
+		b.Queue = nil
+	}
+	return b, nil
 }
 
-// missingOutcomes reports the requested ids that match no user.
-func missingOutcomes(ids []int64, found []candidateRow) []invite.Outcome {
-	seen := make(map[int64]bool, len(found))
-	for _, c := range found {
-		seen[c.ID] = true
-	}
+// missing reports the requested ids that matched no user.
+func (w *batchWriter) missing(ids []int64) []invite.Outcome {
 	var out []invite.Outcome
 	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
+		if !w.found[id] {
+			w.found[id] = true
 			out = append(out, invite.Outcome{UserID: id,
 				Error: &invite.Reason{Code: "not_found", Message: "There is no user with this id."}})
 		}

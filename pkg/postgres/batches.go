@@ -41,6 +41,15 @@ func insertBatch(ctx context.Context, tx *sqlx.Tx, requestedBy int64, c batchCou
 	return id, nil
 }
 
+// updateBatchCounts records what a batch decided, once its pages are done.
+func updateBatchCounts(ctx context.Context, tx *sqlx.Tx, id int64, c batchCounts) error {
+	_, err := tx.ExecContext(ctx, `
+		UPDATE invite_batches SET selected = $2, queued = $3, kept = $4, refused = $5, not_found = $6,
+			skipped = $7, admins = $8 WHERE id = $1`,
+		id, c.selected, c.queued, c.kept, c.refused, c.notFound, c.skipped, c.admins)
+	return translate("record batch counts", err)
+}
+
 // selectBatchProgress counts a batch's attempts by status in one pass over
 // invitations_batch_status_idx (an index-only scan once the rows are
 // vacuumed). The subquery compares with $1 rather than b.id so that the

@@ -25,7 +25,7 @@ func BenchmarkBatchProgress100k(b *testing.B) {
 		SELECT 'user' || g, 'First', 'Last', 'user' || g || '@example.com' FROM generate_series(1, $1) g`, n); err != nil {
 		b.Fatal(err)
 	}
-	batch, err := s.CreateBatch(ctx, invite.Selection{Filter: &invite.UserFilter{}}, 0, decideWith(invite.MethodEmailOrPhone), nil)
+	batch, err := s.CreateBatch(ctx, invite.Selection{Filter: &invite.UserFilter{}}, 0, decideWith(invite.MethodEmailOrPhone), invite.BatchOptions{Results: invite.ResultsAll})
 	if err != nil || len(batch.Outcomes) != n {
 		b.Fatalf("batch of %d: %v", len(batch.Outcomes), err)
 	}

@@ -14,7 +14,7 @@ import (
 // batch runs CreateBatch as admin under method and fails the test on error.
 func batch(t *testing.T, s *postgres.Store, admin int64, m invite.VerificationMethod, ids ...int64) invite.Batch {
 	t.Helper()
-	b, err := s.CreateBatch(t.Context(), invite.Selection{UserIDs: ids}, admin, decideWith(m), nil)
+	b, err := s.CreateBatch(t.Context(), invite.Selection{UserIDs: ids}, admin, decideWith(m), invite.BatchOptions{Results: invite.ResultsAll})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,8 +169,11 @@ func TestFailedBatchRecordsNothing(t *testing.T) {
 	s, db := newStore(t)
 	u := mustCreate(t, s, invite.NewUser{FirstName: "Ivan", LastName: "P", Email: "ivan@example.com"})
 	ctx, cancel := context.WithCancel(t.Context())
-	_, err := s.CreateBatch(ctx, invite.Selection{UserIDs: []int64{u.ID}}, 0, decideWith(invite.MethodEmailOrPhone),
-		func([]invite.Queued) { cancel() }) // the next statement fails: the batch rolls back
+	decide := func(c invite.Candidate) invite.Decision {
+		cancel() // the next statement fails: the batch rolls back
+		return invite.Decide(invite.MethodEmailOrPhone, c)
+	}
+	_, err := s.CreateBatch(ctx, invite.Selection{UserIDs: []int64{u.ID}}, 0, decide, invite.BatchOptions{Results: invite.ResultsAll})
 	if err == nil {
 		t.Fatal("a batch whose context was cancelled succeeded")
 	}

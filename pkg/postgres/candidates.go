@@ -60,13 +60,18 @@ func selectionWhere(sel invite.Selection) ([]string, []any) {
 	return where, args
 }
 
-// lockCandidates selects and locks the users of a selection, in id order so
-// that two concurrent batches over the same users cannot deadlock.
-func lockCandidates(ctx context.Context, tx *sqlx.Tx, sel invite.Selection) ([]candidateRow, error) {
+// lockCandidates selects and locks up to limit users of a selection with
+// ids above after, in id order so that two concurrent batches over the same
+// users cannot deadlock.
+func lockCandidates(ctx context.Context, tx *sqlx.Tx, sel invite.Selection, after int64, limit int) ([]candidateRow, error) {
 	where, args := selectionWhere(sel)
+	args = append(args, after, limit)
+	// Both sides bounded, or the join walks every state row before the
+	// page again: a million-user batch would be quadratic in its pages.
+	where = append(where, fmt.Sprintf("u.id > $%[1]d AND s.user_id > $%[1]d", len(args)-1))
 	var ids []int64
 	q := `SELECT s.user_id FROM users u JOIN invite_states s ON s.user_id = u.id` + whereSQL(where) +
-		` ORDER BY u.id FOR UPDATE OF s`
+		fmt.Sprintf(` ORDER BY u.id LIMIT $%d FOR UPDATE OF s`, len(args))
 	if err := tx.SelectContext(ctx, &ids, q, args...); err != nil {
 		return nil, translate("lock selected users", err)
 	}

@@ -35,3 +35,37 @@ func (s *Store) prepared(ctx context.Context, query string) (*sqlx.Stmt, error) 
 	p.stmts[query] = st
 	return st, nil
 }
+
+// WithoutPreparedStatements makes s prepare nothing ahead (PERF_OFF=
+// prepared_statements), for the benchmark that measures what the cache is
+// worth. It returns s.
+func (s *Store) WithoutPreparedStatements() *Store {
+	s.unprepared = true
+	return s
+}
+
+// selectHot runs a hot query into dest, prepared unless the cache is off.
+func (s *Store) selectHot(ctx context.Context, dest any, query string, args ...any) error {
+	if s.unprepared {
+		return s.db.SelectContext(ctx, dest, query, args...)
+	}
+	st, err := s.prepared(ctx, query)
+	if err != nil {
+		return err
+	}
+	return st.SelectContext(ctx, dest, args...)
+}
+
+// execHot runs a hot statement in tx, prepared unless the cache is off.
+func (s *Store) execHot(ctx context.Context, tx *sqlx.Tx, query string, args ...any) error {
+	if s.unprepared {
+		_, err := tx.ExecContext(ctx, query, args...)
+		return err
+	}
+	st, err := s.prepared(ctx, query)
+	if err != nil {
+		return err
+	}
+	_, err = tx.StmtxContext(ctx, st).ExecContext(ctx, args...)
+	return err
+}

@@ -51,7 +51,7 @@ func TestSkipInvitedLeavesInvitedUsersAsTheyAre(t *testing.T) {
 	sel := invite.Selection{Filter: &invite.UserFilter{}, SkipInvited: true}
 	b, err := s.CreateBatch(t.Context(), sel, 0, func(c invite.Candidate) invite.Decision {
 		return invite.DecideFor(sel, invite.MethodEmailOrPhone, c)
-	}, nil)
+	}, invite.BatchOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

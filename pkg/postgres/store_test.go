@@ -3,7 +3,6 @@ package postgres_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -38,7 +37,7 @@ func mustCreate(t *testing.T, s *postgres.Store, n invite.NewUser) invite.User {
 func inviteOne(t *testing.T, s *postgres.Store, u invite.User) int64 {
 	t.Helper()
 	out, err := s.CreateInvitations(context.Background(), invite.Selection{UserIDs: []int64{u.ID}}, 0,
-		decideWith(invite.MethodEmailOrPhone), nil)
+		decideWith(invite.MethodEmailOrPhone))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +57,7 @@ func TestCreateInvitationsBatch(t *testing.T) {
 	bad := mustCreate(t, s, invite.NewUser{Login: "olga", FirstName: "Olga", LastName: "S", Phone: "9051111111"})
 
 	out, err := s.CreateInvitations(ctx, invite.Selection{UserIDs: []int64{good.ID, sms.ID, bad.ID, 999999}}, 0,
-		decideWith(invite.MethodEmailOrPhone), nil)
+		decideWith(invite.MethodEmailOrPhone))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,11 +93,11 @@ func TestCreateInvitationsBatch(t *testing.T) {
 
 	// A repeat (double click) keeps the waiting attempt; a changed setting
 	// supersedes it.
-	again, err := s.CreateInvitations(ctx, invite.Selection{UserIDs: []int64{good.ID}}, 0, decideWith(invite.MethodEmailOrPhone), nil)
+	again, err := s.CreateInvitations(ctx, invite.Selection{UserIDs: []int64{good.ID}}, 0, decideWith(invite.MethodEmailOrPhone))
 	if err != nil || again[0].InvitationID != byUser[good.ID].InvitationID {
 		t.Fatalf("repeat: got %+v %v, want the same attempt %d", again, err, byUser[good.ID].InvitationID)
 	}
-	phoneOnly, err := s.CreateInvitations(ctx, invite.Selection{UserIDs: []int64{good.ID}}, 0, decideWith(invite.MethodPhoneOnly), nil)
+	phoneOnly, err := s.CreateInvitations(ctx, invite.Selection{UserIDs: []int64{good.ID}}, 0, decideWith(invite.MethodPhoneOnly))
 	if err != nil || phoneOnly[0].Status != invite.StatusError || phoneOnly[0].Error.Code != invite.ReasonNoContact {
 		t.Fatalf("phone only: got %+v %v", phoneOnly, err)
 	}
@@ -119,7 +118,7 @@ func TestCreateInvitationsByFilter(t *testing.T) {
 	} {
 		mustCreate(t, s, n)
 	}
-	out, err := s.CreateInvitations(ctx, invite.Selection{Filter: &invite.UserFilter{Query: "sales"}}, 0, decideWith(invite.MethodEmailOrPhone), nil)
+	out, err := s.CreateInvitations(ctx, invite.Selection{Filter: &invite.UserFilter{Query: "sales"}}, 0, decideWith(invite.MethodEmailOrPhone))
 	if err != nil || len(out) != 2 {
 		t.Fatalf("filter selected %d users (%v), want 2", len(out), err)
 	}
@@ -323,59 +322,6 @@ func TestCreateUserConflict(t *testing.T) {
 	}
 }
 
-// TestClaimWaitsForBatchCommit covers the API enqueuing while its batch is
-// still being written: a worker that runs the task early waits for the
-// commit and then finds the attempt; after a rollback it finds nothing.
-func TestClaimWaitsForBatchCommit(t *testing.T) {
-	t.Parallel()
-	s, _ := newStore(t)
-	for _, commit := range []bool{true, false} {
-		u := mustCreate(t, s, invite.NewUser{FirstName: "Ivan", LastName: "P", Email: fmt.Sprintf("ivan%v@example.com", commit)})
-		ctx, cancel := context.WithCancel(context.Background())
-		type result struct {
-			d   invite.Delivery
-			err error
-		}
-		claimed := make(chan result, 1)
-		ready := func(q []invite.Queued) {
-			if len(q) != 1 || q[0].UserID != u.ID {
-				t.Errorf("ready got %+v", q)
-				return
-			}
-			bg := context.Background()
-			if _, err := s.ClaimAttempt(bg, q[0].InvitationID, []byte("h")); !errors.Is(err, invite.ErrStale) {
-				t.Errorf("claim before commit: %v, want ErrStale (not visible yet)", err)
-			}
-			go func() {
-				if err := s.AwaitBatch(bg, q[0].UserID); err != nil {
-					claimed <- result{err: err}
-					return
-				}
-				d, err := s.ClaimAttempt(bg, q[0].InvitationID, []byte("h"))
-				claimed <- result{d, err}
-			}()
-			if !commit {
-				cancel() // the batch's next statement fails and it rolls back
-			}
-		}
-		_, err := s.CreateInvitations(ctx, invite.Selection{UserIDs: []int64{u.ID}}, 0, decideWith(invite.MethodEmailOrPhone), ready)
-		cancel()
-		r := <-claimed
-		if commit {
-			if err != nil || r.err != nil || r.d.Destination != u.Email {
-				t.Errorf("committed batch: create %v, claim %+v %v; want the attempt claimed", err, r.d, r.err)
-			}
-		} else {
-			if err == nil || !errors.Is(r.err, invite.ErrStale) {
-				t.Errorf("rolled-back batch: create %v, claim %v; want an error and ErrStale", err, r.err)
-			}
-			if got, _ := s.User(context.Background(), u.ID); got.InviteStatus != invite.StatusNotInvited {
-				t.Errorf("rolled-back batch changed the user: %+v", got)
-			}
-		}
-	}
-}
-
 // Two batches over the same user at once (a double click): the second waits
 // for the first's locks and then keeps the attempt the first created,
 // rather than missing it and sending a second message.
@@ -392,15 +338,16 @@ func TestConcurrentBatchesKeepOneAttempt(t *testing.T) {
 	}
 	first, second := make(chan result, 1), make(chan result, 1)
 	go func() {
-		out, err := s.CreateInvitations(ctx, sel, 0, decideWith(invite.MethodEmailOrPhone), func([]invite.Queued) {
+		out, err := s.CreateInvitations(ctx, sel, 0, func(c invite.Candidate) invite.Decision {
 			close(holding)
 			<-release // keep the batch's transaction, and its locks, open
+			return invite.Decide(invite.MethodEmailOrPhone, c)
 		})
 		first <- result{out, err}
 	}()
 	<-holding
 	go func() {
-		out, err := s.CreateInvitations(ctx, sel, 0, decideWith(invite.MethodEmailOrPhone), nil)
+		out, err := s.CreateInvitations(ctx, sel, 0, decideWith(invite.MethodEmailOrPhone))
 		second <- result{out, err}
 	}()
 	deadline := time.Now().Add(10 * time.Second)

@@ -345,7 +345,7 @@ func TestCreateInvitationsByColumnSearch(t *testing.T) {
 	// Sorting and paging are no part of a selection.
 	f := invite.UserFilter{Name: "smith", Email: "example", Sort: invite.Sort{Key: invite.SortLogin, Desc: true},
 		Limit: 1, After: invite.CursorAt(invite.SortLogin, byLogin["judy"])}
-	out, err := s.CreateInvitations(ctx, invite.Selection{Filter: &f}, 0, decideWith(invite.MethodEmailOnly), nil)
+	out, err := s.CreateInvitations(ctx, invite.Selection{Filter: &f}, 0, decideWith(invite.MethodEmailOnly))
 	if err != nil {
 		t.Fatal(err)
 	}

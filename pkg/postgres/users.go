@@ -15,6 +15,9 @@ import (
 type Store struct {
 	db   *sqlx.DB
 	prep preparedStatements
+	// unprepared runs the hot statements unprepared: only for the benchmark
+	// that weighs the statement cache against its absence.
+	unprepared bool
 }
 
 // NewStore returns a Store on db.

@@ -28,9 +28,10 @@ const Queue = "invitations"
 // Payload is the body of an invitation task.
 type Payload struct {
 	InvitationID int64 `json:"invitation_id"`
-	// UserID lets a worker that runs the task before the API's transaction
-	// commits wait for that commit (on the user's state row) instead of
-	// taking the attempt for gone. Tasks without it skip the wait.
+	// UserID was read by workers that waited for the API's commit when the
+	// API enqueued before committing. Tasks are now enqueued after the
+	// commit and carry none; the field stays so that payloads only gain
+	// fields.
 	UserID int64 `json:"user_id,omitempty"`
 }
 
@@ -64,7 +65,7 @@ func NewInvitationTask(q invite.Queued, o Options) (*asynq.Task, error) {
 	if err != nil {
 		return nil, err
 	}
-	body, err := json.Marshal(Payload{InvitationID: q.InvitationID, UserID: q.UserID})
+	body, err := json.Marshal(Payload{InvitationID: q.InvitationID})
 	if err != nil {
 		return nil, fmt.Errorf("tasks: encode payload: %w", err)
 	}

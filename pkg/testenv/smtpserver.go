@@ -46,6 +46,7 @@ type SMTPServer struct {
 	dataFail    *scriptedError
 	stallUntil  time.Time
 	stallEnd    chan struct{} // closed by Stall(0) to free stalled sessions
+	latency     latency       // see SetLatency
 	authUser    string
 	authPass    string
 	authMechs   []string

@@ -114,7 +114,9 @@ func (ui *UI) sendInvite(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(r.Context())
 	is := sel.invite()
 	is.SkipInvited = !sel.SendAgain
-	res, err := ui.Inviter.Invite(r.Context(), v.session.UserID, is)
+	// The page shows the batch's progress, never per-user results: the
+	// answer need not list them (a million users would be a large answer).
+	res, err := ui.Inviter.InviteWith(r.Context(), v.session.UserID, is, invite.InviteOptions{Results: invite.ResultsNone})
 	if err != nil {
 		ui.formError(w, r, err)
 		return

@@ -70,7 +70,7 @@ func groupUsers(t *testing.T, store *postgres.Store, n int) map[int64]invite.Use
 		ids[i], byID[u.ID] = u.ID, u
 	}
 	out, err := store.CreateInvitations(t.Context(), invite.Selection{UserIDs: ids}, 0,
-		func(c invite.Candidate) invite.Decision { return invite.Decide(invite.MethodEmailOrPhone, c) }, nil)
+		func(c invite.Candidate) invite.Decision { return invite.Decide(invite.MethodEmailOrPhone, c) })
 	if err != nil {
 		t.Fatalf("create invitations: %v", err)
 	}

@@ -19,7 +19,6 @@ import (
 // Store is what the handler needs from PostgreSQL.
 type Store interface {
 	ClaimAttempt(ctx context.Context, id int64, passwordHash []byte) (invite.Delivery, error)
-	AwaitBatch(ctx context.Context, userID int64) error
 	MarkDelivered(ctx context.Context, id int64, ttl time.Duration) error
 	MarkFailed(ctx context.Context, id int64, reason invite.Reason, providerMessage string) error
 	RecordRetry(ctx context.Context, id int64, providerMessage string) error
@@ -88,15 +87,9 @@ func (h *Handler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		return fmt.Errorf("worker: generate password: %w", err)
 	}
 	hash := h.hasher.Hash(p.InvitationID, password)
+	// The task was enqueued after the attempt's batch committed: an attempt
+	// that is not waiting is finished or superseded, never "not yet there".
 	d, err := h.store.ClaimAttempt(ctx, p.InvitationID, hash)
-	if errors.Is(err, invite.ErrStale) && p.UserID > 0 {
-		// The API enqueues while its transaction writes: the attempt may not
-		// be committed yet. Wait for that transaction, then look again.
-		if err := h.store.AwaitBatch(ctx, p.UserID); err != nil {
-			return storeFailure("await batch", p.InvitationID, err)
-		}
-		d, err = h.store.ClaimAttempt(ctx, p.InvitationID, hash)
-	}
 	if errors.Is(err, invite.ErrStale) {
 		h.log.DebugContext(ctx, "attempt no longer waiting; nothing to do", "invitation_id", p.InvitationID)
 		return nil

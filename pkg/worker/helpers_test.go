@@ -36,6 +36,7 @@ const (
 type env struct {
 	t         *testing.T
 	store     *postgres.Store
+	db        *testenv.Database
 	redis     *testenv.Redis
 	smtp      *testenv.SMTPServer
 	vonage    *testenv.VonageServer
@@ -88,7 +89,8 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	}
 	e := &env{t: t, logs: &testenv.LogBuffer{}, passwords: &passwordLog{}}
 	e.log = slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e.store = postgres.NewStore(testenv.NewDatabase(t).DB)
+	e.db = testenv.NewDatabase(t)
+	e.store = postgres.NewStore(e.db.DB)
 	e.redis = testenv.NewRedis(t)
 	e.smtp = testenv.StartSMTP(t)
 	e.vonage = testenv.StartVonage(t)
@@ -140,7 +142,8 @@ func (e *env) start() {
 	e.t.Helper()
 	srv := asynq.NewServer(e.redis.AsynqOpt(), asynq.Config{
 		Concurrency:              4,
-		Queues:                   map[string]int{tasks.Queue: 1},
+		Queues:                   map[string]int{tasks.DispatchQueue: 2, tasks.Queue: 1},
+		StrictPriority:           true,
 		RetryDelayFunc:           ratelimit.RetryDelay(worker.RetryDelay(retryBase)),
 		IsFailure:                ratelimit.IsFailure(worker.IsFailure),
 		TaskCheckInterval:        20 * time.Millisecond,
@@ -151,6 +154,7 @@ func (e *env) start() {
 	})
 	mux := asynq.NewServeMux()
 	e.handler.Register(mux)
+	worker.NewDispatcher(e.store, e.enqueuer, 3, e.log).Register(mux)
 	if err := srv.Start(mux); err != nil {
 		e.t.Fatalf("start asynq server: %v", err)
 	}
@@ -180,7 +184,7 @@ func (e *env) invite(method invite.VerificationMethod, users ...invite.User) []i
 		ids[i] = u.ID
 	}
 	out, err := e.store.CreateInvitations(e.t.Context(), invite.Selection{UserIDs: ids}, 0,
-		func(c invite.Candidate) invite.Decision { return invite.Decide(method, c) }, nil)
+		func(c invite.Candidate) invite.Decision { return invite.Decide(method, c) })
 	if err != nil {
 		e.t.Fatalf("create invitations: %v", err)
 	}
