@@ -27,10 +27,12 @@ func TestTemporarySessionEndsWithItsPassword(t *testing.T) {
 	e.deliver(t, e.currentInvitation(t, u.ID), time.Hour)
 	wantError(t, password(s.Token), http.StatusUnauthorized, "unauthorized", "")
 
-	_, short := e.invitedUser(t, "olga", 2*time.Second)
+	// Long enough to sign in and be answered on a loaded machine, short
+	// enough to wait out.
+	_, short := e.invitedUser(t, "olga", 6*time.Second)
 	s = e.login(t, "olga", short)
 	wantError(t, password(s.Token), http.StatusBadRequest, "wrong_password", "old_password")
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for {
 		r := password(s.Token)
 		if r.Status == http.StatusUnauthorized {
