@@ -56,8 +56,6 @@ func TestBrowserSendNeverSurprises(t *testing.T) {
 	b := newBrowser(t, s.API, 1440, 900)
 	b.signIn("admin", adminPassword, "/users")
 	row := func(id int64) string { return fmt.Sprintf(`tr[data-user-id="%d"]`, id) }
-	// The reason beside the card's status (its id differs between layouts).
-	const cardReason = `#status-reason, #card-reason`
 
 	// Administrators cannot be ticked; "select all" counts the others.
 	b.waitFor("the table", fmt.Sprintf(`document.querySelector('%s input[data-locked]') !== null`, row(boss.ID)), 10*time.Second)
@@ -157,7 +155,7 @@ func TestBrowserSendNeverSurprises(t *testing.T) {
 	if got := b.text(row(ben.ID) + " .badge"); got != "Invited" {
 		t.Fatalf("ben after a failed send again: %q", got)
 	}
-	if got := b.text(row(ben.ID) + " .reason"); !strings.Contains(got, "Last send failed") {
+	if got := b.text(row(ben.ID) + " .reason"); !strings.Contains(got, "Last send failed") || !strings.Contains(got, "mailbox disabled") {
 		t.Fatalf("ben's row says %q", got)
 	}
 	if u := status(ben.ID); u.InviteStatus != "invited" || !u.UserInvited {
@@ -165,8 +163,7 @@ func TestBrowserSendNeverSurprises(t *testing.T) {
 	}
 	benCard := "/users/" + strconv.FormatInt(ben.ID, 10)
 	b.open(benCard)
-	// The card says the reason whole, the provider's answer included.
-	if got := b.text(cardReason); !strings.Contains(got, "Last send failed") || !strings.Contains(got, "mailbox disabled") {
+	if got := b.text("#status-reason"); !strings.Contains(got, "Last send failed") {
 		t.Fatalf("ben's card says %q", got)
 	}
 	b.text("#user-invited")
@@ -209,8 +206,8 @@ func TestBrowserSendNeverSurprises(t *testing.T) {
 		b.open("/users?in_batch=" + batch + "&outcome=failed")
 		b.screenshot("send-failed-" + tag)
 		b.open(benCard)
-		if v.lang == "ru" && !strings.Contains(b.text(cardReason), "Последняя отправка не удалась") {
-			t.Fatalf("%s: ben's card says %q", tag, b.text(cardReason))
+		if v.lang == "ru" && !strings.Contains(b.text("#status-reason"), "Последняя отправка не удалась") {
+			t.Fatalf("%s: ben's card says %q", tag, b.text("#status-reason"))
 		}
 		b.screenshot("send-card-" + tag)
 	}
