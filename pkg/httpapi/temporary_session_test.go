@@ -27,10 +27,10 @@ func TestTemporarySessionEndsWithItsPassword(t *testing.T) {
 	e.deliver(t, e.currentInvitation(t, u.ID), time.Hour)
 	wantError(t, password(s.Token), http.StatusUnauthorized, "unauthorized", "")
 
-	_, short := e.invitedUser(t, "olga", 2*time.Second)
+	_, short := e.invitedUser(t, "olga", 8*time.Second)
 	s = e.login(t, "olga", short)
 	wantError(t, password(s.Token), http.StatusBadRequest, "wrong_password", "old_password")
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(40 * time.Second)
 	for {
 		r := password(s.Token)
 		if r.Status == http.StatusUnauthorized {

@@ -16,7 +16,7 @@ import (
 // inputErrorCodes are the SQLSTATEs PostgreSQL answers when the value a
 // client sent cannot be stored or compared, not when the server is in
 // trouble: they are the caller's invalid input, never a 500.
-var inputErrorCodes = map[pq.ErrorCode]*invite.Error{
+var inputErrorCodes = map[string]*invite.Error{
 	"22021": invite.ErrInvalidText, // character_not_in_repertoire: NUL, bad UTF-8
 	"22P05": invite.ErrInvalidText, // untranslatable_character
 	"54000": invite.Errorf(invite.KindInvalid, "too_long",
@@ -33,7 +33,7 @@ func inputError(err error) error {
 	if !errors.As(err, &pqErr) {
 		return nil
 	}
-	if e, ok := inputErrorCodes[pqErr.Code]; ok {
+	if e, ok := inputErrorCodes[string(pqErr.Code)]; ok {
 		return e.Wrap(err)
 	}
 	return nil
@@ -59,7 +59,7 @@ var ErrDatabaseUnavailable = invite.Errorf(invite.KindUnavailable, "database_una
 // unavailableCodes are SQLSTATEs of a server that is going away, full or
 // busy, rather than of a wrong statement: class 08 (connection exception)
 // is checked by prefix.
-var unavailableCodes = map[pq.ErrorCode]bool{
+var unavailableCodes = map[string]bool{
 	"57P01": true, // admin_shutdown
 	"57P02": true, // crash_shutdown
 	"57P03": true, // cannot_connect_now (starting up, recovering)
@@ -77,7 +77,7 @@ var unavailableCodes = map[pq.ErrorCode]bool{
 func unavailableError(err error) error {
 	var pqErr *pq.Error
 	if errors.As(err, &pqErr) {
-		if strings.HasPrefix(string(pqErr.Code), "08") || unavailableCodes[pqErr.Code] {
+		if strings.HasPrefix(string(pqErr.Code), "08") || unavailableCodes[string(pqErr.Code)] {
 			return ErrDatabaseUnavailable.Wrap(err)
 		}
 		return nil
