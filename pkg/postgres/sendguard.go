@@ -21,8 +21,21 @@ FOR SHARE OF i`
 // if it is still waiting for destination; sent reports whether send ran.
 // The lock is released before GuardSend returns: record the delivery
 // afterwards (MarkDelivered locks the state row first).
+//
+// Each guarded send holds a connection for as long as it takes, and a send
+// may itself need one (the dev outbox writes the message, the SMS sender
+// records Vonage's message ids). So no more sends than the pool can hold
+// with sendReserve connections to spare run at once; the others wait for a
+// slot here, holding no connection, instead of taking the last ones and
+// waiting forever for a connection of their own (WORKER_CONCURRENCY may be
+// above DB_MAX_CONNS).
 func (s *Store) GuardSend(ctx context.Context, id int64, destination string, send func(context.Context) error) (sent bool, err error) {
 	op := fmt.Sprintf("guard send of attempt %d", id)
+	release, err := s.sends.acquire(ctx, s.db.Stats().MaxOpenConnections)
+	if err != nil {
+		return false, fmt.Errorf("postgres: %s: wait for a send slot: %w", op, err)
+	}
+	defer release()
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return false, translate(op, err)

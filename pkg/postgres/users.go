@@ -18,6 +18,7 @@ type Store struct {
 	// unprepared runs the hot statements unprepared: only for the benchmark
 	// that weighs the statement cache against its absence.
 	unprepared bool
+	sends      sendSlots // see GuardSend
 }
 
 // NewStore returns a Store on db.
