@@ -39,6 +39,11 @@
 //	SHUTDOWN_TIMEOUT          30s, how long a binary waits for work in flight on SIGTERM
 //	IMPORT_MAX_BYTES          64MiB (1KiB..1GiB; plain bytes or K, M, G), largest file a user import reads
 //	IMPORT_MAX_ROWS           200000 (1..10000000), most data rows a user import reads
+//	PRODUCT_NAME              Inviter, the product's name in invitations and page titles
+//	PLATFORM_URL              (unset: the account page), where a user goes after choosing a password
+//	DEFAULT_TIMEZONE          UTC, the time zone of dates for a reader whose zone is unknown
+//	IMPORT_KEEP_TTL           30m, how long a checked import file is kept for "Import this file"
+//	IMPORT_KEEP_MAX           20 (1..1000), most checked import files kept at once
 package config
 
 import (
@@ -72,6 +77,7 @@ type Config struct {
 	LogLevel           slog.Level
 	ShutdownTimeout    time.Duration
 	Import             Import // limits of user imports (the api)
+	Pages              Pages  // names, addresses and zones people read
 }
 
 // SMTP is how the worker sends e-mail.

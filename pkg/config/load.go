@@ -71,6 +71,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c.LogLevel = l.logLevel("LOG_LEVEL")
 	c.ShutdownTimeout = l.duration("SHUTDOWN_TIMEOUT", 30*time.Second)
 	c.Import = l.importLimits()
+	c.Pages = l.pages()
 
 	if len(l.problems) > 0 {
 		return Config{}, &Error{Problems: l.problems}

@@ -42,6 +42,7 @@ func TestLoadDefaults(t *testing.T) {
 		LogLevel:           slog.LevelInfo,
 		ShutdownTimeout:    30 * time.Second,
 		Import:             Import{MaxBytes: 64 << 20, MaxRows: 200_000},
+		Pages:              Pages{ProductName: "Inviter", DefaultTimeZone: time.UTC, ImportKeepTTL: 30 * time.Minute, ImportKeepMax: 20},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Load(empty) =\n%#v\nwant\n%#v", got, want)

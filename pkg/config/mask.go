@@ -41,6 +41,10 @@ func (c Config) LogValue() slog.Value {
 		slog.String("shutdown_timeout", c.ShutdownTimeout.String()),
 		slog.Int64("import_max_bytes", c.Import.MaxBytes),
 		slog.Int("import_max_rows", c.Import.MaxRows),
+		slog.String("product_name", c.Pages.ProductName),
+		slog.String("platform_url", c.Pages.PlatformURL),
+		slog.String("default_timezone", c.Pages.DefaultTimeZone.String()),
+		slog.String("import_keep_ttl", c.Pages.ImportKeepTTL.String()),
 	)
 }
 
