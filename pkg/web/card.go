@@ -12,6 +12,7 @@ type cardPage struct {
 	User     invite.User
 	History  []invite.Invitation
 	Warnings []invite.Warning
+	Back     string // the table as the admin left it
 }
 
 // userCard is the user's card: profile, the "User invited" mark, the
@@ -34,6 +35,7 @@ func (ui *UI) userCard(w http.ResponseWriter, r *http.Request) {
 	}
 	p := cardPage{base: ui.base(r, "", "users"), User: u, History: history}
 	p.Title = u.Login
+	p.Back = usersBack(r)
 	// The contact problems an invitation would refuse, shown up front.
 	_, p.Warnings, _ = invite.NewUser{Login: u.Login, FirstName: u.FirstName, LastName: u.LastName,
 		Email: u.Email, Phone: u.Phone, Locale: u.Locale}.Normalize()
