@@ -184,8 +184,8 @@ func funcs(lang string) template.FuncMap {
 			return w.Message
 		},
 		// Replaced per page by the viewer's dateFormatter (render).
-		"date":  dateFormatter{lang: lang, loc: time.UTC, now: time.Now()}.html,
-		"bytes": formatBytes,
+		"date":   dateFormatter{lang: lang, loc: time.UTC, now: time.Now()}.html,
+		"bytes":  formatBytes,
 		"issue":  func(is userimport.Issue) string { return issueText(lang, is) },
 		"column": func(field string) string { return columnName(lang, field) },
 	}
