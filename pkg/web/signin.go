@@ -107,6 +107,7 @@ type passwordPage struct {
 
 func (ui *UI) passwordForm(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(r.Context())
+	ui.allowPlatform(w)
 	ui.render(w, r, http.StatusOK, "password", passwordPage{base: ui.base(r, "password.title", ""),
 		Temporary: v.session.MustChangePassword, MinChars: auth.MinPasswordChars})
 }
@@ -133,6 +134,7 @@ func (ui *UI) changePassword(w http.ResponseWriter, r *http.Request) {
 			ui.fail(w, r, err)
 			return
 		}
+		ui.allowPlatform(w)
 		p := passwordPage{base: ui.base(r, "password.title", ""), Temporary: v.session.MustChangePassword,
 			Error: errorText(v.lang, err), New: newPW, Confirm: confirm, MinChars: auth.MinPasswordChars}
 		var e *invite.Error
@@ -145,6 +147,18 @@ func (ui *UI) changePassword(w http.ResponseWriter, r *http.Request) {
 	ss := *v.session
 	ss.MustChangePassword = false
 	http.Redirect(w, r, ui.afterPassword(&ss), http.StatusSeeOther)
+}
+
+// allowPlatform lets the password form's redirect leave for the platform:
+// browsers apply the form page's form-action to where its submission is
+// redirected.
+func (ui *UI) allowPlatform(w http.ResponseWriter) {
+	u, err := url.Parse(ui.PlatformURL)
+	if ui.PlatformURL == "" || err != nil || u.Host == "" {
+		return
+	}
+	w.Header().Set("Content-Security-Policy", strings.Replace(w.Header().Get("Content-Security-Policy"),
+		"form-action 'self'", "form-action 'self' "+u.Scheme+"://"+u.Host, 1))
 }
 
 // afterPassword is where a saved password leads: admins to their table, a

@@ -59,7 +59,7 @@ type facet struct {
 // column is a sortable column header.
 type column struct {
 	Label, Href, AriaSort, Arrow string
-	Class                        string // "wide": hidden on a phone
+	Class                        string // "wide", "wide-name": hidden on a phone
 }
 
 func (ui *UI) usersPage(w http.ResponseWriter, r *http.Request) {
@@ -145,8 +145,11 @@ func columns(lang string, q listQuery) []column {
 	for i, c := range cols {
 		next := invite.Sort{Key: c.key}
 		col := column{Label: translate(lang, c.label)}
-		if c.key == invite.SortEmail || c.key == invite.SortPhone {
+		switch c.key {
+		case invite.SortEmail, invite.SortPhone:
 			col.Class = "wide"
+		case invite.SortName: // shown under the login on a phone
+			col.Class = "wide-name"
 		}
 		if q.Sort.Key == c.key {
 			next.Desc = !q.Sort.Desc
