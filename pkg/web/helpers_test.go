@@ -68,6 +68,13 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvWith(t, nil)
+}
+
+// newEnvWith is newEnv with the UI's dependencies adjusted by configure
+// (nil: as newEnv).
+func newEnvWith(t *testing.T, configure func(*Deps)) *env {
+	t.Helper()
 	db := testenv.NewDatabase(t)
 	store := postgres.NewStore(db.DB)
 	rc := testenv.NewRedis(t).Client
@@ -81,8 +88,12 @@ func newEnv(t *testing.T) *env {
 	e := &env{db: db.DB, store: store, hasher: hasher,
 		inviter: invite.NewInviter(store, tasks.NewEnqueuer(rc, tasks.Options{MaxRetry: 3, Timeout: time.Minute}, 4), log),
 		full:    &dashboard{name: "full"}, readOnly: &dashboard{name: "read-only"}}
-	e.srv = httptest.NewServer(New(Deps{Store: store, Inviter: e.inviter, Accounts: account.New(store, hasher, 0),
-		Monitoring: e.full, MonitoringReadOnly: e.readOnly, Log: log}))
+	d := Deps{Store: store, Inviter: e.inviter, Accounts: account.New(store, hasher, 0),
+		Monitoring: e.full, MonitoringReadOnly: e.readOnly, Log: log}
+	if configure != nil {
+		configure(&d)
+	}
+	e.srv = httptest.NewServer(New(d))
 	t.Cleanup(e.srv.Close)
 
 	if _, err := store.EnsureSuperAdmin(t.Context(), rootLogin, func() (string, error) { return passwordHash(t, rootPassword), nil }); err != nil {
