@@ -267,7 +267,6 @@ func (b *browser) checkUsersLayout(phone bool) {
 	}
 }
 
-
 // contrastJS defines contrast(a, b), the WCAG contrast ratio of two CSS
 // rgb()/rgba() colours.
 const contrastJS = `
