@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/inviter/inviter/pkg/invite"
 )
 
 // russianAllowedLatin are the Russian texts that are rightly written in
@@ -42,5 +44,22 @@ func TestTextsNameNoJSONFields(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestErrorTextNeverShowsEnglishToRussians: an error the catalog has no
+// text for reads as a Russian sentence on a Russian page, and as the
+// error's own message on an English one.
+func TestErrorTextNeverShowsEnglishToRussians(t *testing.T) {
+	t.Parallel()
+	err := invite.Errorf(invite.KindInvalid, "brand_new_code", "delimiter must be comma").WithField("file")
+	if got := errorText("ru", err); got != translate("ru", "code.unknown") {
+		t.Errorf("ru: %q", got)
+	}
+	if got := errorText("en", err); got != "delimiter must be comma" {
+		t.Errorf("en: %q", got)
+	}
+	if got := errorText("ru", invite.Errorf(invite.KindInvalid, "required", "last_name is required").WithField("last_name")); got != "Укажите фамилию." && !strings.Contains(got, "фамили") {
+		t.Errorf("ru required last_name: %q", got)
 	}
 }

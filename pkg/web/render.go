@@ -163,6 +163,11 @@ func errorText(lang string, err error) string {
 			return msg
 		}
 	}
+	if lang != "en" {
+		// The error's own message is English: a reader of another
+		// language gets a sentence of theirs rather than a foreign one.
+		return translate(lang, "code.unknown")
+	}
 	return e.Message
 }
 
