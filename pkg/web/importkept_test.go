@@ -17,13 +17,11 @@ import (
 // importEnv is an env whose UI imports files and keeps checked ones.
 func importEnv(t *testing.T, keepMax int) *env {
 	t.Helper()
-	var e *env
-	e = newEnvWith(t, func(d *Deps) {
+	return newEnvWith(t, func(d *Deps) {
 		im := userimport.New(userimport.Config{Store: d.Store.(userimport.Store), Jobs: d.Store.(userimport.JobStore), Inviter: d.Inviter.(userimport.Inviter)})
 		t.Cleanup(func() { im.Shutdown(t.Context()) })
 		d.Imports, d.Uploads, d.UploadTTL, d.UploadMax = im, d.Store.(UploadStore), time.Hour, keepMax
 	})
-	return e
 }
 
 // upload posts the import form with a file, as the page does.
