@@ -250,7 +250,7 @@ func TestInvitationCarriesProductButtonAndExpiry(t *testing.T) {
 			if !strings.Contains(r.HTML, `font-weight: bold;">`+v+`</td>`) && !strings.Contains(r.HTML, `letter-spacing: 1px;">`+v+`</td>`) {
 				t.Errorf("%s HTML does not set %q apart", c.locale, v)
 			}
-			if !regexp.MustCompile(`(?m)^    \S.*: +` + regexp.QuoteMeta(v) + `$`).MatchString(r.Text) {
+			if !regexp.MustCompile(`(?m)^\S.*: +` + regexp.QuoteMeta(v) + `$`).MatchString(r.Text) {
 				t.Errorf("%s text does not set %q apart:\n%s", c.locale, v, r.Text)
 			}
 		}
