@@ -1,13 +1,20 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/mail"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,11 +133,14 @@ func TestBrowserAccessibility(t *testing.T) {
 	boris := add(map[string]string{"login": "boris", "first_name": "Boris", "last_name": "Petrov", "email": "boris@example.com"})
 	// Each width gets an invited user of its own for the password page.
 	invited := map[string][2]string{}
+	mailHTML := map[string]string{} // by locale
 	for size, u := range map[string]user{"desktop": anna, "phone": boris} {
 		call(t, "POST", api+"/invitations", tok, map[string]any{"user_ids": []int64{u.ID}}, nil, http.StatusAccepted)
 		mail := s.SMTP.WaitMessages(t, len(invited)+1, 30*time.Second)[len(invited)]
 		login, password := testenv.Credentials(t, testenv.MailText(t, mail.Data))
 		invited[size] = [2]string{login, password}
+		locale := map[string]string{"desktop": "ru", "phone": "en"}[size]
+		mailHTML[locale] = htmlPart(t, mail.Data)
 	}
 
 	csv := filepath.Join(t.TempDir(), "staff.csv")
@@ -190,6 +200,16 @@ func TestBrowserAccessibility(t *testing.T) {
 			b.open("/users?lang=ru")
 			b.checkUsersLayout(size.width < 500)
 
+			// The invitation e-mail as a mail reader shows it.
+			for locale, body := range mailHTML {
+				b.do("open the e-mail", chromedp.Navigate("data:text/html;charset=utf-8;base64,"+base64.StdEncoding.EncodeToString([]byte(body))))
+				if !eval[bool](b, `[...document.querySelectorAll('a')].some(a => a.textContent.includes('Learn Hub') && a.getBoundingClientRect().width > 100)`) {
+					t.Errorf("the %s e-mail has no visible sign-in button", locale)
+				}
+				b.checkNoOverflow("e-mail " + locale)
+				b.screenshot(fmt.Sprintf("a11y-%s-%s-email", size.name, locale))
+			}
+
 			// The invited user's side: the password page, then the account.
 			u := newBrowser(t, s.API, int(size.width), int(size.height))
 			u.setViewport(size.width, size.height, size.width < 500)
@@ -215,6 +235,38 @@ func TestBrowserAccessibility(t *testing.T) {
 				u.screenshot("a11y-desktop-en-account")
 			}
 		})
+	}
+}
+
+// htmlPart is the decoded text/html part of a raw e-mail.
+func htmlPart(t *testing.T, raw []byte) string {
+	t.Helper()
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mr := multipart.NewReader(msg.Body, params["boundary"])
+	for {
+		p, err := mr.NextPart() // undoes quoted-printable
+		if err != nil {
+			t.Fatalf("no text/html part: %v", err)
+		}
+		if !strings.HasPrefix(p.Header.Get("Content-Type"), "text/html") {
+			continue
+		}
+		var r io.Reader = p
+		if strings.EqualFold(p.Header.Get("Content-Transfer-Encoding"), "base64") {
+			r = base64.NewDecoder(base64.StdEncoding, p)
+		}
+		b, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
 	}
 }
 
