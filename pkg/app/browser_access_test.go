@@ -33,7 +33,7 @@ func TestBrowserSettingsAndRoles(t *testing.T) {
 
 	super := newBrowser(t, s.API, 1280, 900)
 	super.signIn("admin", adminPassword, "/users")
-	super.do("open settings", chromedp.Click(chromedp.CSS(`nav a[href="/settings"]`)))
+	super.do("open settings", chromedp.Click(chromedp.CSS(`#system-menu summary`)), chromedp.Click(chromedp.CSS(`nav a[href="/settings"]`)))
 	super.waitPage("/settings")
 	super.screenshot("11-settings")
 	if got := eval[string](super, `document.querySelector('input[name=verification_method]:checked').value`); got != "email_or_phone" {
