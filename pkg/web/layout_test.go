@@ -90,3 +90,14 @@ func TestSystemMenu(t *testing.T) {
 		t.Error("a plain admin's menu offers the queue dashboard")
 	}
 }
+
+// TestCardNamesTheLanguage: the card names a user's language in words,
+// not by its code.
+func TestCardNamesTheLanguage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	u := e.createUser(t, invite.NewUser{Login: "olga", Email: "olga@example.com", Locale: "ru"})
+	root := e.as(t, e.rootID)
+	wantContains(t, root.get(userPath(u.ID)+"?lang=ru").body, "<dd>Русский</dd>")
+	wantContains(t, root.get(userPath(u.ID)+"?lang=en").body, "<dd>Russian</dd>")
+}

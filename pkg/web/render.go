@@ -193,6 +193,13 @@ func funcs(lang string) template.FuncMap {
 		"bytes":  formatBytes,
 		"issue":  func(is userimport.Issue) string { return issueText(lang, is) },
 		"column": func(field string) string { return columnName(lang, field) },
+		// language names a user's locale ("ru") as the reader says it.
+		"language": func(locale string) string {
+			if name, ok := lookup(lang, "lang."+locale); ok {
+				return name
+			}
+			return locale
+		},
 	}
 }
 
