@@ -117,12 +117,14 @@ func (r *run) decide(m Match, updates *[]Update) {
 		r.rep.Unchanged++
 	case !r.opts.UpdateExisting:
 		r.rep.Unchanged++
+		// The message is the API's (it names the option as the API does);
+		// the import page words the issue from its code and args.
 		words := make([]string, len(differs))
 		for i, f := range differs {
 			words[i] = fieldWords(f)
 		}
 		r.warn(m.Line, differs[0], "exists", "The user "+strconv.Quote(stored.Login)+" exists and was left as it is; the file differs in "+
-			strings.Join(words, ", ")+" (check \"Update existing users\" to change them).", "login", stored.Login, "fields", strings.Join(differs, ","))
+			strings.Join(words, ", ")+" (import with update_existing to change them).", "login", stored.Login, "fields", strings.Join(differs, ","))
 	case stored.Role.IsAdmin():
 		r.fail(m.Line, FieldLogin, "admin_account", "The row is about the administrator "+strconv.Quote(stored.Login)+
 			", whom an import does not change.", "login", stored.Login)
