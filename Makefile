@@ -24,7 +24,7 @@ SETSID := $(shell command -v setsid 2>/dev/null)
 help:
 	@echo 'make run    build, migrate, then run api and worker in the foreground (Ctrl-C stops both)'
 	@echo 'make test   lint, then all tests with the race detector (needs PostgreSQL and Redis;'
-	@echo '            installs Chromium for the browser tests when missing)'
+	@echo '            installs Chromium and axe-core for the browser tests when missing)'
 	@echo 'make bench  run the benchmarks'
 	@echo 'make build  build bin/api and bin/worker'
 	@echo 'make lint   gofmt check, go vet, staticcheck $(STATICCHECK_VERSION)'
@@ -110,9 +110,28 @@ postfix:
 	$$sudo apt-get install -y --no-install-recommends postfix ||
 	  { $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends postfix; }
 
+# axe-core, which the browser tests inject into each page to check its
+# accessibility, comes from the npm registry at the version pinned by
+# tools/a11y/package-lock.json; installed here (with npm from Debian when
+# missing), never fetched by the tests themselves.
+AXE_JS := tools/a11y/node_modules/axe-core/axe.min.js
+
+.PHONY: a11y
+a11y:
+	if [[ -f "$(AXE_JS)" && "$(AXE_JS)" -nt tools/a11y/package-lock.json ]]; then exit 0; fi
+	if ! command -v npm >/dev/null; then
+	  echo "installing Debian's npm for axe-core"
+	  sudo=""; if [[ "$$(id -u)" != 0 ]]; then sudo=sudo; fi
+	  export DEBIAN_FRONTEND=noninteractive
+	  $$sudo apt-get install -y --no-install-recommends npm ||
+	    { $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends npm; }
+	fi
+	cd tools/a11y && npm ci --ignore-scripts --no-audit --no-fund
+	touch "$(CURDIR)/$(AXE_JS)"
+
 .PHONY: test
-test: lint browser redis-server postfix
-	CHROMIUM="$(CHROMIUM)" $(GO) test -race -count=1 -timeout 30m ./...
+test: lint browser redis-server postfix a11y
+	CHROMIUM="$(CHROMIUM)" AXE_JS="$(CURDIR)/$(AXE_JS)" $(GO) test -race -count=1 -timeout 30m ./...
 
 # BENCH picks benchmarks by name (make bench BENCH=SingleInvitation). The
 # black-box ones in pkg/app build and run the api and worker processes and

@@ -33,7 +33,7 @@ func TestBrowserSettingsAndRoles(t *testing.T) {
 
 	super := newBrowser(t, s.API, 1280, 900)
 	super.signIn("admin", adminPassword, "/users")
-	super.do("open settings", chromedp.Click(chromedp.CSS(`nav a[href="/settings"]`)))
+	super.do("open settings", chromedp.Click(chromedp.CSS(`#system-menu summary`)), chromedp.Click(chromedp.CSS(`nav a[href="/settings"]`)))
 	super.waitPage("/settings")
 	super.screenshot("11-settings")
 	if got := eval[string](super, `document.querySelector('input[name=verification_method]:checked').value`); got != "email_or_phone" {
@@ -97,17 +97,21 @@ func TestBrowserInvitedUserSignsIn(t *testing.T) {
 	// Every page leads back to the password form until one is chosen.
 	b.open("/users")
 	b.waitPage("/password")
+	// The session was opened with the temporary password: not asked again.
+	if eval[bool](b, `document.getElementById('old_password') !== null`) {
+		t.Fatal("the password form asks again for the temporary password")
+	}
 	b.do("too short a password",
-		chromedp.SetValue(chromedp.ID("old_password"), password),
 		chromedp.SetValue(chromedp.ID("new_password"), "short"),
+		chromedp.SetValue(chromedp.ID("confirm_password"), "short"),
 		chromedp.Click(chromedp.CSS(`form[action="/password"] button[type=submit]`)))
 	b.waitFor("the refusal", `document.querySelector('.form-error') !== null`, 10*time.Second)
 	if got := b.text(".form-error"); !strings.Contains(got, "10 characters") {
 		t.Fatalf("refusal %q", got)
 	}
 	b.do("a good password",
-		chromedp.SetValue(chromedp.ID("old_password"), password),
 		chromedp.SetValue(chromedp.ID("new_password"), "my own good password"),
+		chromedp.SetValue(chromedp.ID("confirm_password"), "my own good password"),
 		chromedp.Click(chromedp.CSS(`form[action="/password"] button[type=submit]`)))
 	b.waitPage("/account")
 	b.screenshot("14-account")

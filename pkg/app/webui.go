@@ -25,9 +25,11 @@ func adminUI(cfg config.Config, mux *http.ServeMux, store web.Store, inviter web
 	}
 	full := asynqmon.New(asynqmon.Options{RootPath: monitoringPath, RedisConnOpt: redisOpt})
 	readOnly := asynqmon.New(asynqmon.Options{RootPath: monitoringPath, RedisConnOpt: redisOpt, ReadOnly: true})
-	ui := web.New(web.Deps{Store: store, Inviter: inviter, Accounts: accounts,
+	d := web.Deps{Store: store, Inviter: inviter, Accounts: accounts,
 		Monitoring: full, MonitoringReadOnly: readOnly, Imports: imports, Export: export, Log: log,
-		Editor: editor, DefaultRegion: cfg.Users.DefaultRegion, WaitingAlertAfter: cfg.Users.WaitingAlertAfter})
+		Editor: editor, DefaultRegion: cfg.Users.DefaultRegion, WaitingAlertAfter: cfg.Users.WaitingAlertAfter}
+	pageSettings(&d, cfg, store)
+	ui := web.New(d)
 	mux.Handle("/", ui)
 	return func() {
 		for _, h := range []*asynqmon.HTTPHandler{full, readOnly} {
@@ -36,4 +38,14 @@ func adminUI(cfg config.Config, mux *http.ServeMux, store web.Store, inviter web
 			}
 		}
 	}, nil
+}
+
+// pageSettings hands the pages what people read: the product's name, the
+// platform's address, the default time zone, and the kept import files
+// (when the store keeps them).
+func pageSettings(d *web.Deps, cfg config.Config, store web.Store) {
+	d.ProductName, d.PlatformURL, d.TimeZone = cfg.Pages.ProductName, cfg.Pages.PlatformURL, cfg.Pages.DefaultTimeZone
+	if u, ok := store.(web.UploadStore); ok {
+		d.Uploads, d.UploadTTL, d.UploadMax = u, cfg.Pages.ImportKeepTTL, cfg.Pages.ImportKeepMax
+	}
 }

@@ -143,7 +143,8 @@ func Worker(ctx context.Context, args []string, getenv func(string) string, stdo
 // senders builds the e-mail and SMS senders, falling back to the
 // development outbox for a provider that is not configured.
 func senders(cfg config.Config, store *postgres.Store, verp *delivery.VERP, log *slog.Logger) (worker.Sender, func(), error) {
-	tpl, err := delivery.LoadTemplates(cfg.TemplatesDir, cfg.DefaultLocale)
+	tpl, err := delivery.LoadTemplatesWith(cfg.TemplatesDir, cfg.DefaultLocale,
+		delivery.TemplateOptions{ProductName: cfg.Pages.ProductName, TimeZone: cfg.Pages.DefaultTimeZone})
 	if err != nil {
 		return nil, nil, err
 	}

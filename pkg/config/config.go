@@ -48,6 +48,11 @@
 //
 //	INVITE_DIRECT_ENQUEUE     100 (0..100000), batches up to this many attempts are enqueued by the api itself
 //	PERF_OFF                  optional, for benchmarks: group_commit, prepared_statements, smtp_pipelining
+//	PRODUCT_NAME              Inviter, the product's name in invitations and page titles
+//	PLATFORM_URL              (unset: the account page), where a user goes after choosing a password
+//	DEFAULT_TIMEZONE          UTC, the time zone of dates for a reader whose zone is unknown
+//	IMPORT_KEEP_TTL           30m, how long a checked import file is kept for "Import this file"
+//	IMPORT_KEEP_MAX           20 (1..1000), most checked import files kept at once
 package config
 
 import (
@@ -88,6 +93,7 @@ type Config struct {
 	Database           Database
 	Users              Users // user editing and the users page's alerts (the api)
 	Perf               Perf  // the bulk path's performance mechanisms
+	Pages              Pages // names, addresses and zones people read
 }
 
 // SMTP is how the worker sends e-mail.

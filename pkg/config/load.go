@@ -85,6 +85,7 @@ func Load(getenv func(string) string) (Config, error) {
 	l.hardening(&c)
 	c.Users = l.users(c.DefaultLocale)
 	c.Perf = l.perf()
+	c.Pages = l.pages()
 
 	if len(l.problems) > 0 {
 		return Config{}, &Error{Problems: l.problems}

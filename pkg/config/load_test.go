@@ -48,6 +48,7 @@ func TestLoadDefaults(t *testing.T) {
 		Database:           Database{MaxConns: 32, StatementTimeout: time.Minute, StartTimeout: time.Minute},
 		Users:              Users{WaitingAlertAfter: 5 * time.Minute},
 		Perf:               Perf{DirectEnqueue: 100},
+		Pages:              Pages{ProductName: "Inviter", DefaultTimeZone: time.UTC, ImportKeepTTL: 30 * time.Minute, ImportKeepMax: 20},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Load(empty) =\n%#v\nwant\n%#v", got, want)

@@ -47,6 +47,10 @@ func (c Config) LogValue() slog.Value {
 		slog.String("smtp_rate", c.Ops.SMTPRate.String()),
 		slog.String("sms_rate", c.Ops.SMSRate.String()),
 		slog.Any("bounce", c.Bounce),
+		slog.String("product_name", c.Pages.ProductName),
+		slog.String("platform_url", c.Pages.PlatformURL),
+		slog.String("default_timezone", c.Pages.DefaultTimeZone.String()),
+		slog.String("import_keep_ttl", c.Pages.ImportKeepTTL.String()),
 	}, c.hardeningAttrs()...)...)
 }
 

@@ -53,7 +53,7 @@ func TestOutboxEmail(t *testing.T) {
 	if got.InvitationID != 7 || got.Channel != invite.ChannelEmail || got.Recipient != "a@example.com" {
 		t.Errorf("saved %d %s %s", got.InvitationID, got.Channel, got.Recipient)
 	}
-	if !strings.Contains(got.Subject, "Your account") || !strings.Contains(got.Body, testPassword) {
+	if !strings.Contains(got.Subject, "Your Inviter account") || !strings.Contains(got.Body, testPassword) {
 		t.Errorf("subject %q body %q", got.Subject, got.Body)
 	}
 	msg, err := mail.ReadMessage(bytes.NewReader(got.Raw))

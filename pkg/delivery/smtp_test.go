@@ -55,7 +55,7 @@ func TestSMTPDeliversMIME(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if subject != "Ваша учётная запись на learn.example.com готова" {
+	if subject != "Ваша учётная запись в Inviter готова" {
 		t.Errorf("subject = %q", subject)
 	}
 	if msg.Header.Get("Subject") == subject {

@@ -12,6 +12,7 @@ import (
 	"path"
 	"strings"
 	texttemplate "text/template"
+	"time"
 
 	"github.com/inviter/inviter/pkg/invite"
 )
@@ -35,6 +36,7 @@ const (
 type Templates struct {
 	defaultLocale string
 	sets          map[string]*templateSet
+	opts          TemplateOptions
 }
 
 type templateSet struct {
@@ -62,6 +64,11 @@ type templateData struct {
 	Password  string
 	LoginURL  string
 	LoginHost string
+	// ProductName is the product's name (PRODUCT_NAME).
+	ProductName string
+	// ExpiresAt is when the password stops working, in the recipient's
+	// words and zone; "" when unknown.
+	ExpiresAt string
 }
 
 // LoadTemplates parses the embedded templates. When overrideDir is not empty,
@@ -74,6 +81,12 @@ type templateData struct {
 // override (an unknown field) stops the service at start-up rather than
 // failing each invitation later.
 func LoadTemplates(overrideDir, defaultLocale string) (*Templates, error) {
+	return LoadTemplatesWith(overrideDir, defaultLocale, TemplateOptions{})
+}
+
+// LoadTemplatesWith is LoadTemplates with the deployment's particulars:
+// the product's name and the default time zone.
+func LoadTemplatesWith(overrideDir, defaultLocale string, o TemplateOptions) (*Templates, error) {
 	root, err := fs.Sub(embeddedTemplates, "templates")
 	if err != nil {
 		return nil, fmt.Errorf("delivery: templates: %w", err)
@@ -92,7 +105,7 @@ func LoadTemplates(overrideDir, defaultLocale string) (*Templates, error) {
 	if err != nil {
 		return nil, fmt.Errorf("delivery: templates: %w", err)
 	}
-	t := &Templates{sets: make(map[string]*templateSet)}
+	t := &Templates{sets: make(map[string]*templateSet), opts: o.withDefaults()}
 	for _, e := range entries {
 		if !e.IsDir() {
 			continue
@@ -112,7 +125,7 @@ func LoadTemplates(overrideDir, defaultLocale string) (*Templates, error) {
 	}
 	for locale := range t.sets {
 		sample := invite.Message{Locale: locale, FirstName: "Sample", LastName: "User",
-			Login: "sample.user", Password: "Sample-Passw0rd", LoginURL: "https://example.com/login"}
+			Login: "sample.user", Password: "Sample-Passw0rd", LoginURL: "https://example.com/login", ExpiresAt: time.Now()}
 		if _, err := t.Render(sample); err != nil {
 			return nil, fmt.Errorf("delivery: check templates: %w", err)
 		}
@@ -225,9 +238,15 @@ func (t *Templates) prepare(m invite.Message) (*templateSet, templateData, error
 	if m.Login == "" || m.Password == "" {
 		return nil, templateData{}, fmt.Errorf("delivery: invitation %d has no login or password", m.InvitationID)
 	}
+	locale := t.locale(m.Locale)
+	loc := t.opts.TimeZone
+	if m.TimeZone != nil {
+		loc = m.TimeZone
+	}
 	data := templateData{FirstName: m.FirstName, LastName: m.LastName, Login: m.Login,
-		Password: m.Password, LoginURL: m.LoginURL, LoginHost: loginHost(m.LoginURL)}
-	return t.sets[t.locale(m.Locale)], data, nil
+		Password: m.Password, LoginURL: m.LoginURL, LoginHost: loginHost(m.LoginURL),
+		ProductName: t.opts.ProductName, ExpiresAt: expiryText(locale, m.ExpiresAt, loc)}
+	return t.sets[locale], data, nil
 }
 
 func execute(buf *bytes.Buffer, m invite.Message, run func() error) (string, error) {

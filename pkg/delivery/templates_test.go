@@ -3,8 +3,10 @@ package delivery_test
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/inviter/inviter/pkg/delivery"
 )
@@ -17,12 +19,12 @@ func TestRenderLocales(t *testing.T) {
 		subject string // a word only that locale's subject has
 		body    string
 	}{
-		{"en", "Your account on learn.example.com", "choose a new password"},
-		{"ru", "Ваша учётная запись на learn.example.com", "задать новый пароль"},
+		{"en", "Your Inviter account is ready", "choose your own password"},
+		{"ru", "Ваша учётная запись в Inviter готова", "зададите новый пароль"},
 		{"ru-RU", "Ваша учётная запись", "Временный пароль"},
 		{"RU_ru", "Ваша учётная запись", "Временный пароль"},
-		{"de", "Your account", "expires"}, // no German templates: the default
-		{"", "Your account", "expires"},
+		{"de", "Your Inviter account", "expires"}, // no German templates: the default
+		{"", "Your Inviter account", "expires"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.locale, func(t *testing.T) {
@@ -206,5 +208,69 @@ func TestSMSLength(t *testing.T) {
 		if n > max {
 			t.Errorf("%s SMS takes %d segments, want at most %d", locale, n, max)
 		}
+	}
+}
+
+// TestInvitationCarriesProductButtonAndExpiry: the e-mail names the
+// product, has a sign-in button, sets the login and password apart and
+// says when the password stops working, in the recipient's language and
+// the configured zone; the SMS stays one short message.
+func TestInvitationCarriesProductButtonAndExpiry(t *testing.T) {
+	t.Parallel()
+	moscow, err := time.LoadLocation("Europe/Moscow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := delivery.LoadTemplatesWith("", "en", delivery.TemplateOptions{ProductName: "Learn Hub", TimeZone: moscow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expires := time.Date(2026, 12, 3, 11, 21, 0, 0, time.UTC)
+	for _, c := range []struct {
+		locale, subject, button, expiry string
+	}{
+		{"en", "Your Learn Hub account is ready", "Sign in to Learn Hub", "works until December 3, 2026, 14:21 (MSK)"},
+		{"ru", "Ваша учётная запись в Learn Hub готова", "Войти в Learn Hub", "действует до 3 декабря 2026, 14:21 (MSK)"},
+	} {
+		m := emailMessage(1, "a@example.com", c.locale)
+		m.ExpiresAt = expires
+		r, err := tpl.Render(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Subject != c.subject {
+			t.Errorf("%s subject %q, want %q", c.locale, r.Subject, c.subject)
+		}
+		button := `<a href="` + testLoginURL + `" style="display: inline-block;`
+		if !strings.Contains(r.HTML, button) || !strings.Contains(r.HTML, c.button+"</a>") {
+			t.Errorf("%s HTML has no sign-in button %q:\n%s", c.locale, c.button, r.HTML)
+		}
+		// The login and the password each on a line of their own.
+		for _, v := range []string{testLogin, testPassword} {
+			if !strings.Contains(r.HTML, `font-weight: bold;">`+v+`</td>`) && !strings.Contains(r.HTML, `letter-spacing: 1px;">`+v+`</td>`) {
+				t.Errorf("%s HTML does not set %q apart", c.locale, v)
+			}
+			if !regexp.MustCompile(`(?m)^\S.*: +` + regexp.QuoteMeta(v) + `$`).MatchString(r.Text) {
+				t.Errorf("%s text does not set %q apart:\n%s", c.locale, v, r.Text)
+			}
+		}
+		for name, body := range map[string]string{"text": r.Text, "html": r.HTML} {
+			if !strings.Contains(body, c.expiry) || !strings.Contains(body, "Learn Hub") {
+				t.Errorf("%s %s lacks %q or the product's name:\n%s", c.locale, name, c.expiry, body)
+			}
+		}
+		if strings.Contains(r.SMS, "Learn Hub") || strings.Contains(r.SMS, "2026") {
+			t.Errorf("%s SMS grew: %q", c.locale, r.SMS)
+		}
+	}
+	// A recipient's own zone, when known, wins over the default.
+	m := emailMessage(1, "a@example.com", "en")
+	m.ExpiresAt, m.TimeZone = expires, time.UTC
+	r, err := tpl.Render(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Text, "December 3, 2026, 11:21 (UTC)") {
+		t.Errorf("the recipient's zone is not used:\n%s", r.Text)
 	}
 }

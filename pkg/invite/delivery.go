@@ -20,6 +20,10 @@ type Message struct {
 	Login        string
 	Password     string
 	LoginURL     string
+	// ExpiresAt is when the password stops working (zero: not said), and
+	// TimeZone the recipient's zone when known (nil: the default).
+	ExpiresAt time.Time
+	TimeZone  *time.Location
 }
 
 // LogValue keeps the password out of structured logs.

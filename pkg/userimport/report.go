@@ -52,6 +52,10 @@ type Issue struct {
 	Severity Severity `json:"severity"`
 	Code     string   `json:"code"`
 	Message  string   `json:"message"`
+	// Args are the particulars the message names (login, line, value,
+	// count, fields), so that a page can word the issue in its reader's
+	// language.
+	Args map[string]string `json:"args,omitempty"`
 }
 
 // Severity says whether the row was imported despite the issue.

@@ -137,11 +137,13 @@ func (d *dedup) claim(r Row, h header) *Issue {
 			col = loginSource(r)
 		}
 		return &Issue{Line: r.Line, Column: col, Header: h.headerOf(col), Severity: SeverityError, Code: "duplicate_in_file",
-			Message: "The login " + strconv.Quote(r.User.Login) + " is already used on line " + strconv.Itoa(prev) + " of the file."}
+			Message: "The login " + strconv.Quote(r.User.Login) + " is already used on line " + strconv.Itoa(prev) + " of the file.",
+			Args:    map[string]string{"value": r.User.Login, "line": strconv.Itoa(prev), "what": FieldLogin}}
 	}
 	if prev, ok := d.emails[email]; ok && email != "" {
 		return &Issue{Line: r.Line, Column: FieldEmail, Header: h.headerOf(FieldEmail), Severity: SeverityError, Code: "duplicate_in_file",
-			Message: "The e-mail address " + strconv.Quote(r.User.Email) + " is already used on line " + strconv.Itoa(prev) + " of the file."}
+			Message: "The e-mail address " + strconv.Quote(r.User.Email) + " is already used on line " + strconv.Itoa(prev) + " of the file.",
+			Args:    map[string]string{"value": r.User.Email, "line": strconv.Itoa(prev), "what": FieldEmail}}
 	}
 	d.logins[login] = r.Line
 	if email != "" {

@@ -45,12 +45,12 @@ func (r *run) save(ctx context.Context, tx Tx) error {
 	for _, m := range matches {
 		if m.Count > 1 {
 			r.fail(m.Line, m.By, "ambiguous_match", "The "+fieldWords(m.By)+" matches "+strconv.Itoa(m.Count)+
-				" users; give the login of the one this row is about.")
+				" users; give the login of the one this row is about.", "count", strconv.Itoa(m.Count))
 			continue
 		}
 		if prev, ok := claimed[m.User.ID]; ok {
 			r.fail(m.Line, m.By, "duplicate_match", "This row and line "+strconv.Itoa(prev)+" are both about the user "+
-				strconv.Quote(m.User.Login)+".")
+				strconv.Quote(m.User.Login)+".", "line", strconv.Itoa(prev), "login", m.User.Login)
 			continue
 		}
 		claimed[m.User.ID] = m.Line
@@ -79,7 +79,8 @@ func (r *run) save(ctx context.Context, tx Tx) error {
 		// the insert; they are not in the map, which is all we know.
 		r.rep.Failed += lost
 		r.rep.Issues = append(r.rep.Issues, Issue{Severity: SeverityError, Code: "login_taken",
-			Message: strconv.Itoa(lost) + " rows were not imported: their logins were taken while the file was being imported; import it again."})
+			Message: strconv.Itoa(lost) + " rows were not imported: their logins were taken while the file was being imported; import it again.",
+			Args:    map[string]string{"count": strconv.Itoa(lost)}})
 	}
 	slices.Sort(r.invite)
 	return nil
@@ -91,7 +92,7 @@ func (r *run) decide(m Match, updates *[]Update) {
 	stored, row := m.User, m.Row
 	if m.By != FieldLogin && m.LoginGiven && !strings.EqualFold(row.Login, stored.Login) {
 		r.warn(m.Line, FieldLogin, "login_kept", "The row matches the user "+strconv.Quote(stored.Login)+" by "+
-			fieldWords(m.By)+"; an import never changes a login, so the user keeps theirs.")
+			fieldWords(m.By)+"; an import never changes a login, so the user keeps theirs.", "login", stored.Login, "by", m.By)
 	}
 	u := Update{UserID: stored.ID, FirstName: stored.FirstName, LastName: stored.LastName,
 		Email: stored.Email, Phone: stored.Phone, Locale: stored.Locale}
@@ -119,11 +120,17 @@ func (r *run) decide(m Match, updates *[]Update) {
 		r.rep.Unchanged++
 	case !r.opts.UpdateExisting:
 		r.rep.Unchanged++
+		// The message is the API's (it names the option as the API does);
+		// the import page words the issue from its code and args.
+		words := make([]string, len(differs))
+		for i, f := range differs {
+			words[i] = fieldWords(f)
+		}
 		r.warn(m.Line, differs[0], "exists", "The user "+strconv.Quote(stored.Login)+" exists and was left as it is; the file differs in "+
-			strings.Join(differs, ", ")+" (import with update_existing to change them).")
+			strings.Join(words, ", ")+" (import with update_existing to change them).", "login", stored.Login, "fields", strings.Join(differs, ","))
 	case stored.Role.IsAdmin():
 		r.fail(m.Line, FieldLogin, "admin_account", "The row is about the administrator "+strconv.Quote(stored.Login)+
-			", whom an import does not change.")
+			", whom an import does not change.", "login", stored.Login)
 		return
 	default:
 		r.rep.Updated++
@@ -134,17 +141,29 @@ func (r *run) decide(m Match, updates *[]Update) {
 	}
 }
 
-func (r *run) fail(line int, col, code, msg string) {
+// fail and warn record an issue of a line; args are name, value pairs.
+func (r *run) fail(line int, col, code, msg string, args ...string) {
 	r.failed[line] = true
 	r.rep.Failed++
 	r.rep.Issues = append(r.rep.Issues, Issue{Line: line, Column: col, Header: r.hdr.headerOf(col),
-		Severity: SeverityError, Code: code, Message: msg})
+		Severity: SeverityError, Code: code, Message: msg, Args: issueArgs(args)})
 }
 
-func (r *run) warn(line int, col, code, msg string) {
+func (r *run) warn(line int, col, code, msg string, args ...string) {
 	r.warned[line] = true
 	r.rep.Issues = append(r.rep.Issues, Issue{Line: line, Column: col, Header: r.hdr.headerOf(col),
-		Severity: SeverityWarning, Code: code, Message: msg})
+		Severity: SeverityWarning, Code: code, Message: msg, Args: issueArgs(args)})
+}
+
+func issueArgs(kv []string) map[string]string {
+	if len(kv) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return m
 }
 
 // finish counts the warned rows and orders the issues.
@@ -163,6 +182,12 @@ func fieldWords(f string) string {
 		return "e-mail address"
 	case FieldPhone:
 		return "phone number"
+	case FieldFirstName:
+		return "first name"
+	case FieldLastName:
+		return "last name"
+	case FieldLocale:
+		return "language"
 	}
 	return f
 }

@@ -24,6 +24,7 @@ type cardPage struct {
 	EditEnabled bool
 	Edit        editForm
 	EditOpen    bool
+	Back        string // the table as the admin left it
 }
 
 // editForm is the values and errors of the card's Edit form.
@@ -68,6 +69,7 @@ func (ui *UI) renderCard(w http.ResponseWriter, r *http.Request, status int, id 
 	}
 	p := cardPage{base: ui.base(r, "", "users"), User: u, History: history, Changes: changes, EditEnabled: ui.Editor != nil}
 	p.Title = u.Login
+	p.Back = usersBack(r)
 	// The contact problems an invitation would refuse, shown up front, each
 	// once: the one the status already gives is not repeated.
 	dups, err := invite.DuplicateWarnings(ctx, ui.Store, u.Email, u.Phone, u.ID)

@@ -68,6 +68,13 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvWith(t, nil)
+}
+
+// newEnvWith is newEnv with the UI's dependencies adjusted by configure
+// (nil: as newEnv).
+func newEnvWith(t *testing.T, configure func(*Deps)) *env {
+	t.Helper()
 	db := testenv.NewDatabase(t)
 	store := postgres.NewStore(db.DB)
 	rc := testenv.NewRedis(t).Client
@@ -82,11 +89,15 @@ func newEnv(t *testing.T) *env {
 	e := &env{db: db.DB, store: store, hasher: hasher,
 		inviter: invite.NewInviter(store, enq, log),
 		full:    &dashboard{name: "full"}, readOnly: &dashboard{name: "read-only"}}
-	e.srv = httptest.NewServer(New(Deps{Store: store, Inviter: e.inviter, Accounts: account.New(store, hasher, 0),
+	d := Deps{Store: store, Inviter: e.inviter, Accounts: account.New(store, hasher, 0),
 		Monitoring: e.full, MonitoringReadOnly: e.readOnly, Log: log,
 		// Phone numbers without a country code are read as Russian ones for
 		// the suggested fix (DEFAULT_REGION=RU).
-		Editor: invite.NewEditor(store, enq, "RU", log), DefaultRegion: "RU", WaitingAlertAfter: 5 * time.Minute}))
+		Editor: invite.NewEditor(store, enq, "RU", log), DefaultRegion: "RU", WaitingAlertAfter: 5 * time.Minute}
+	if configure != nil {
+		configure(&d)
+	}
+	e.srv = httptest.NewServer(New(d))
 	t.Cleanup(e.srv.Close)
 
 	if _, err := store.EnsureSuperAdmin(t.Context(), rootLogin, func() (string, error) { return passwordHash(t, rootPassword), nil }); err != nil {

@@ -220,7 +220,7 @@ func TestDomainValuesHaveTexts(t *testing.T) {
 	}
 	// The errors a visitor can cause by filling in a form.
 	for _, code := range []string{"invalid_credentials", "required.login", "required.password", "busy",
-		"required.old_password", "wrong_password", "same_password", "weak_password",
+		"required.old_password", "required.new_password", "password_mismatch", "wrong_password", "same_password", "weak_password",
 		"required.first_name", "required.last_name", "too_long", "invalid_login", "conflict", "required.user_ids"} {
 		keys = append(keys, "code."+code)
 	}

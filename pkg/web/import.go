@@ -28,6 +28,7 @@ type importPage struct {
 	MaxRows  int
 	Options  userimport.Options
 	Error    string
+	Kept     userimport.KeptFile // never set: the form starts without a file
 }
 
 // Prefill is what the import form starts with.
@@ -42,6 +43,9 @@ type jobPage struct {
 	Failure  *invite.Reason
 	Batch    int64
 	MaxBytes int64
+	// Kept is the checked file, kept for "Import this file" (ID 0: not
+	// kept, or forgotten).
+	Kept userimport.KeptFile
 }
 
 // Prefill is what the import form below a dry run starts with: the dry
@@ -88,26 +92,49 @@ func (ui *UI) startImport(w http.ResponseWriter, r *http.Request) {
 		RequestedBy:    viewerFrom(r.Context()).session.UserID,
 	}
 	file, hdr, err := r.FormFile("file")
+	if err != nil && r.PostFormValue("kept") != "" {
+		// "Import this file" after a dry run: the checked file, kept.
+		ui.startKeptImport(w, r, opts)
+		return
+	}
 	if err != nil {
 		ui.renderImportForm(w, r, http.StatusBadRequest, opts, translate(lang, "import.no_file"))
 		return
 	}
 	defer file.Close()
 	opts.FileName, opts.Size = hdr.Filename, hdr.Size
+	var kept int64
+	if opts.DryRun && ui.keepsUploads() {
+		kept = ui.keepUpload(r, file, hdr)
+	}
 	job, err := ui.Imports.Start(r.Context(), file, hdr.Header.Get("Content-Type"), opts)
+	if ui.importRefused(w, r, opts, err) {
+		return
+	}
+	to := "/import/" + strconv.FormatInt(job.ID, 10)
+	if kept > 0 {
+		to += "?kept=" + strconv.FormatInt(kept, 10)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// importRefused answers an import that did not start, and says whether it
+// did not.
+func (ui *UI) importRefused(w http.ResponseWriter, r *http.Request, opts userimport.Options, err error) bool {
+	lang := viewerFrom(r.Context()).lang
 	switch invite.KindOf(err) {
 	case invite.KindTooLarge:
 		ui.renderImportForm(w, r, http.StatusRequestEntityTooLarge, opts, errorText(lang, err))
-		return
+		return true
 	case invite.KindInvalid:
 		ui.renderImportForm(w, r, http.StatusBadRequest, opts, errorText(lang, err))
-		return
+		return true
 	}
 	if err != nil {
 		ui.fail(w, r, err)
-		return
+		return true
 	}
-	http.Redirect(w, r, "/import/"+strconv.FormatInt(job.ID, 10), http.StatusSeeOther)
+	return false
 }
 
 // visibleJob reads a job the viewer may follow: their own, or any for a
@@ -139,6 +166,16 @@ func (ui *UI) importJob(w http.ResponseWriter, r *http.Request) {
 		Running: job.State == userimport.JobQueued || job.State == userimport.JobRunning, MaxBytes: ui.Imports.Limits().MaxBytes}
 	if job.Report != nil && job.Report.Invitations != nil {
 		p.Batch = job.Report.Invitations.BatchID
+	}
+	if job.Report != nil && job.Report.DryRun {
+		f, ok, err := ui.keptFile(r, false)
+		if err != nil {
+			ui.fail(w, r, err)
+			return
+		}
+		if ok {
+			p.Kept = f
+		}
 	}
 	ui.render(w, r, http.StatusOK, "importjob", p)
 }

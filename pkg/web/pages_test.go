@@ -120,7 +120,7 @@ func TestAddUser(t *testing.T) {
 	} {
 		r := root.submit("/users", c.form)
 		want(t, r, http.StatusBadRequest)
-		wantContains(t, r.body, `<p class="form-error" role="alert">`+c.msg+"</p>")
+		wantContains(t, r.body, `<p class="form-error" role="alert" id="add-user-error">`+c.msg+"</p>")
 		for _, k := range []string{"login", "first_name", "last_name", "email", "phone"} {
 			if v := c.form.Get(k); v != "" && !regexp.MustCompile(`name="`+k+`"[^>]* value="`+regexp.QuoteMeta(escapeHTML(t, v))+`"`).MatchString(r.body) {
 				t.Errorf("%s: the form lost %s=%q:\n%s", c.name, k, v, r.body)
@@ -328,8 +328,8 @@ func TestUserTableQueries(t *testing.T) {
 	}
 	r := root.get("/users?sort=login")
 	want(t, r, http.StatusOK)
-	if n := strings.Count(r.body, "<tr data-user-id="); n != pageSize {
-		t.Errorf("%d rows, want %d", n, pageSize)
+	if n := strings.Count(r.body, "<tr data-user-id="); n != defaultPageSize {
+		t.Errorf("%d rows, want %d", n, defaultPageSize)
 	}
 	wantContains(t, r.body, `aria-sort="ascending"`, `href="/users?sort=-login"`, `rel="next"`, "50 shown of 56")
 	m := regexp.MustCompile(`<a href="([^"]+)" rel="next">`).FindStringSubmatch(r.body)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/inviter/inviter/pkg/invite"
+	"github.com/inviter/inviter/pkg/userimport"
 )
 
 //go:embed templates/*.html
@@ -65,6 +66,7 @@ type base struct {
 	IsAdmin, IsSuper  bool
 	MonitoringEnabled bool
 	ImportEnabled     bool
+	Product           string // the product's name (PRODUCT_NAME)
 	url               *url.URL
 }
 
@@ -85,7 +87,8 @@ func (b base) SwitchLang(lang string) string {
 // base fills the layout's part of a page.
 func (ui *UI) base(r *http.Request, titleKey, nav string) base {
 	v := viewerFrom(r.Context())
-	b := base{Lang: v.lang, Title: translate(v.lang, titleKey), Nav: nav, Viewer: v.session, CSRF: v.csrf, url: r.URL}
+	b := base{Lang: v.lang, Title: translate(v.lang, titleKey), Nav: nav, Viewer: v.session, CSRF: v.csrf, url: r.URL,
+		Product: ui.productName(v.lang)}
 	if v.session != nil && !v.session.MustChangePassword {
 		b.IsAdmin = v.session.Role.IsAdmin()
 		b.IsSuper = v.session.Role == invite.RoleSuperAdmin
@@ -100,7 +103,15 @@ func (ui *UI) base(r *http.Request, titleKey, nav string) base {
 func (ui *UI) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
 	lang := viewerFrom(r.Context()).lang
 	var buf bytes.Buffer
-	if err := ui.pages.sets[lang][name].ExecuteTemplate(&buf, "layout", data); err != nil {
+	// Dates depend on the viewer (zone, now): a copy of the parsed page
+	// gets them; the parsed originals are never executed, so they clone.
+	t, err := ui.pages.sets[lang][name].Clone()
+	if err == nil {
+		d := dateFormatter{lang: lang, loc: viewerZone(r, ui.TimeZone), now: ui.now()}
+		t.Funcs(template.FuncMap{"date": d.html})
+		err = t.ExecuteTemplate(&buf, "layout", data)
+	}
+	if err != nil {
 		ui.Log.ErrorContext(r.Context(), "render page", "page", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
@@ -153,6 +164,11 @@ func errorText(lang string, err error) string {
 			return msg
 		}
 	}
+	if lang != "en" {
+		// The error's own message is English: a reader of another
+		// language gets a sentence of theirs rather than a foreign one.
+		return translate(lang, "code.unknown")
+	}
 	return e.Message
 }
 
@@ -177,13 +193,17 @@ func funcs(lang string) template.FuncMap {
 			}
 			return w.Message
 		},
-		"date":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-		"bytes": formatBytes,
-		"issue": func(code, msg string) string {
-			if text, ok := lookup(lang, "reason."+code); ok {
-				return text
+		// Replaced per page by the viewer's dateFormatter (render).
+		"date":   dateFormatter{lang: lang, loc: time.UTC, now: time.Now()}.html,
+		"bytes":  formatBytes,
+		"issue":  func(is userimport.Issue) string { return issueText(lang, is) },
+		"column": func(field string) string { return columnName(lang, field) },
+		// language names a user's locale ("ru") as the reader says it.
+		"language": func(locale string) string {
+			if name, ok := lookup(lang, "lang."+locale); ok {
+				return name
 			}
-			return msg
+			return locale
 		},
 	}
 }

@@ -91,10 +91,10 @@ func samplePages(ui *UI, lang string) map[string][]any {
 			loginPage{base: b(nil, "login.title", "")},
 		},
 		"password": {
-			passwordPage{base: b(temporary, "password.title", ""), Temporary: true, Error: "weak", Field: "new_password"},
-			passwordPage{base: b(admin, "password.title", ""), Field: "old_password"},
+			passwordPage{base: b(temporary, "password.title", ""), Temporary: true, Error: "weak", Field: "new_password", New: evil, Confirm: evil, MinChars: 10},
+			passwordPage{base: b(admin, "password.title", ""), Field: "old_password", MinChars: 10},
 		},
-		"account": {b(user, "account.title", "")},
+		"account": {accountPage{base: b(user, "account.title", "")}, accountPage{base: b(user, "account.title", ""), PlatformURL: "https://learn.example.com/"}},
 		"error": {
 			errorPage{base: b(nil, "error.title", ""), Heading: "Not found", Message: evil},
 			errorPage{base: b(admin, "error.title", ""), Heading: "Not allowed", Message: "no"},

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/inviter/inviter/pkg/auth"
 	"github.com/inviter/inviter/pkg/invite"
 )
 
@@ -101,22 +102,44 @@ type passwordPage struct {
 	base
 	Temporary    bool
 	Error, Field string
+	// New and Confirm are what was typed, shown again after an error so
+	// that nothing has to be typed twice.
+	New, Confirm string
+	MinChars     int
 }
 
 func (ui *UI) passwordForm(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(r.Context())
-	ui.render(w, r, http.StatusOK, "password", passwordPage{base: ui.base(r, "password.title", ""), Temporary: v.session.MustChangePassword})
+	ui.allowPlatform(w)
+	ui.render(w, r, http.StatusOK, "password", passwordPage{base: ui.base(r, "password.title", ""),
+		Temporary: v.session.MustChangePassword, MinChars: auth.MinPasswordChars})
 }
 
+// changePassword sets the viewer's password. A session opened with a
+// temporary password is not asked for it again; any other gives the
+// current one. The new password is typed twice.
 func (ui *UI) changePassword(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(r.Context())
-	err := ui.Accounts.ChangePassword(r.Context(), *v.session, v.tokenHash, r.PostFormValue("old_password"), r.PostFormValue("new_password"))
+	newPW, confirm := r.PostFormValue("new_password"), r.PostFormValue("confirm_password")
+	var err error
+	switch {
+	case newPW == "":
+		err = invite.Errorf(invite.KindInvalid, "required", "new_password is required").WithField("new_password")
+	case newPW != confirm:
+		err = invite.Errorf(invite.KindInvalid, "password_mismatch", "the two new passwords differ").WithField("confirm_password")
+	case v.session.MustChangePassword:
+		err = ui.Accounts.ChooseFirstPassword(r.Context(), *v.session, v.tokenHash, newPW)
+	default:
+		err = ui.Accounts.ChangePassword(r.Context(), *v.session, v.tokenHash, r.PostFormValue("old_password"), newPW)
+	}
 	if err != nil {
 		if invite.KindOf(err) != invite.KindInvalid {
 			ui.fail(w, r, err)
 			return
 		}
-		p := passwordPage{base: ui.base(r, "password.title", ""), Temporary: v.session.MustChangePassword, Error: errorText(v.lang, err)}
+		ui.allowPlatform(w)
+		p := passwordPage{base: ui.base(r, "password.title", ""), Temporary: v.session.MustChangePassword,
+			Error: errorText(v.lang, err), New: newPW, Confirm: confirm, MinChars: auth.MinPasswordChars}
 		var e *invite.Error
 		if errors.As(err, &e) {
 			p.Field = e.Field
@@ -126,9 +149,36 @@ func (ui *UI) changePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	ss := *v.session
 	ss.MustChangePassword = false
-	http.Redirect(w, r, landing(&ss, ""), http.StatusSeeOther)
+	http.Redirect(w, r, ui.afterPassword(&ss), http.StatusSeeOther)
+}
+
+// allowPlatform lets the password form's redirect leave for the platform:
+// browsers apply the form page's form-action to where its submission is
+// redirected.
+func (ui *UI) allowPlatform(w http.ResponseWriter) {
+	u, err := url.Parse(ui.PlatformURL)
+	if ui.PlatformURL == "" || err != nil || u.Host == "" {
+		return
+	}
+	w.Header().Set("Content-Security-Policy", strings.Replace(w.Header().Get("Content-Security-Policy"),
+		"form-action 'self'", "form-action 'self' "+u.Scheme+"://"+u.Host, 1))
+}
+
+// afterPassword is where a saved password leads: admins to their table, a
+// user to the platform they were invited to (PLATFORM_URL), or to their
+// account page when none is configured.
+func (ui *UI) afterPassword(ss *invite.Session) string {
+	if !ss.Role.IsAdmin() && ui.PlatformURL != "" {
+		return ui.PlatformURL
+	}
+	return landing(ss, "")
+}
+
+type accountPage struct {
+	base
+	PlatformURL string
 }
 
 func (ui *UI) accountPage(w http.ResponseWriter, r *http.Request) {
-	ui.render(w, r, http.StatusOK, "account", ui.base(r, "account.title", ""))
+	ui.render(w, r, http.StatusOK, "account", accountPage{base: ui.base(r, "account.title", ""), PlatformURL: ui.PlatformURL})
 }

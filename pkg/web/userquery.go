@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -22,11 +23,22 @@ type listQuery struct {
 	// ErrorCode lists the users in error for one reason (the reasons
 	// under "Error" in the filter).
 	ErrorCode string
+	Size      int // rows a page shows: one of pageSizes
 }
+
+// pageSizes are the page sizes the table offers; defaultPageSize is the
+// one it starts with.
+var pageSizes = []int{25, 50, 100, 500}
+
+const defaultPageSize = 50
+
+// defaultSort is the table's order when none is chosen: the newest users
+// first, as an admin adding people through the day expects.
+var defaultSort = invite.Sort{Key: invite.SortID, Desc: true}
 
 // SortParam is the sort as the address writes it.
 func (q listQuery) SortParam() string {
-	if q.Sort.Key == "" || (q.Sort.Key == invite.SortID && !q.Sort.Desc) {
+	if q.Sort == defaultSort {
 		return ""
 	}
 	return q.Sort.String()
@@ -41,8 +53,13 @@ func parseListQuery(v url.Values, prefix string) listQuery {
 	get := func(k string) string { return strings.TrimSpace(v.Get(prefix + k)) }
 	q := listQuery{Q: get("q"), Login: get("login"), Name: get("name"), Email: get("email"), Phone: get("phone")}
 	q.Status, _ = invite.ParseStatus(get("status"))
-	if s, err := invite.ParseSort(get("sort")); err == nil {
+	q.Sort = defaultSort
+	if s, err := invite.ParseSort(get("sort")); err == nil && get("sort") != "" {
 		q.Sort = s
+	}
+	q.Size = defaultPageSize
+	if n, err := strconv.Atoi(get("size")); err == nil && slices.Contains(pageSizes, n) {
+		q.Size = n
 	}
 	q.After, q.Before = v.Get("after"), v.Get("before")
 	q.Batch, _ = invite.ParseBatchFilter(get("in_batch"), get("outcome"))
@@ -76,6 +93,9 @@ func (q listQuery) values() url.Values {
 		set("outcome", q.Batch.OutcomeParam())
 	}
 	set("error_code", q.ErrorCode)
+	if q.Size != defaultPageSize && q.Size != 0 {
+		v.Set("size", strconv.Itoa(q.Size))
+	}
 	return v
 }
 

@@ -8,9 +8,6 @@ import (
 	"github.com/inviter/inviter/pkg/invite"
 )
 
-// pageSize is how many users the table shows at once.
-const pageSize = 50
-
 type usersPage struct {
 	base
 	Query              listQuery
@@ -32,6 +29,17 @@ type usersPage struct {
 	// their counts; Waiting is the "waiting too long" banner, if due.
 	Reasons []facet
 	Waiting *waitingAlert
+	// Self is this page's address (filter, search, order, page), which the
+	// card's "← Users" returns to.
+	Self string
+	// Sizes are the page sizes offered, with their addresses.
+	Sizes []pageSizeChoice
+}
+
+type pageSizeChoice struct {
+	Size    int
+	Href    string
+	Current bool
 }
 
 // exportHref is the export of the table as it is filtered and sorted, in
@@ -58,6 +66,7 @@ type facet struct {
 // column is a sortable column header.
 type column struct {
 	Label, Href, AriaSort, Arrow string
+	Class                        string // "wide", "wide-name": hidden on a phone
 }
 
 func (ui *UI) usersPage(w http.ResponseWriter, r *http.Request) {
@@ -67,7 +76,7 @@ func (ui *UI) usersPage(w http.ResponseWriter, r *http.Request) {
 func (ui *UI) renderUsers(w http.ResponseWriter, r *http.Request, status int, add invite.NewUser, addError string) {
 	v := viewerFrom(r.Context())
 	q := parseListQuery(r.URL.Query(), "")
-	f := q.filter(pageSize)
+	f := q.filter(q.Size)
 	// The counts beside the filters, in the same query as the page's total.
 	f.CountByStatus = true
 	page, err := ui.Store.ListUsers(r.Context(), f)
@@ -100,6 +109,14 @@ func (ui *UI) renderUsers(w http.ResponseWriter, r *http.Request, status int, ad
 		return
 	}
 	p.Columns = columns(v.lang, q)
+	p.Self = q.href(func(v url.Values) {
+		setOrDel(v, "after", q.After)
+		setOrDel(v, "before", q.Before)
+	})
+	for _, n := range pageSizes {
+		p.Sizes = append(p.Sizes, pageSizeChoice{Size: n, Current: n == q.Size,
+			Href: q.href(func(v url.Values) { setOrDel(v, "size", strconv.Itoa(n)) })})
+	}
 	if page.PrevCursor != "" {
 		p.PrevHref = q.href(func(v url.Values) { v.Set("before", page.PrevCursor) })
 	}
@@ -145,6 +162,12 @@ func columns(lang string, q listQuery) []column {
 	for i, c := range cols {
 		next := invite.Sort{Key: c.key}
 		col := column{Label: translate(lang, c.label)}
+		switch c.key {
+		case invite.SortEmail, invite.SortPhone:
+			col.Class = "wide"
+		case invite.SortName: // shown under the login on a phone
+			col.Class = "wide-name"
+		}
 		if q.Sort.Key == c.key {
 			next.Desc = !q.Sort.Desc
 			col.AriaSort, col.Arrow = "ascending", "▲"

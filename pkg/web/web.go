@@ -64,6 +64,23 @@ type Deps struct {
 	// WaitingAlertAfter is how long invitations may wait before the users
 	// page says so (WAITING_ALERT_AFTER; 0: 5 minutes).
 	WaitingAlertAfter time.Duration
+	// ProductName is the product's name in the pages' titles (PRODUCT_NAME);
+	// "" shows the catalog's.
+	ProductName string
+	// PlatformURL is where a user goes after choosing a password
+	// (PLATFORM_URL); "" means the account page.
+	PlatformURL string
+	// TimeZone shows dates to a viewer whose browser has not told its zone
+	// (DEFAULT_TIMEZONE); nil means UTC.
+	TimeZone *time.Location
+	// Uploads keeps checked import files for "Import this file"; nil
+	// means the file must be chosen again.
+	Uploads UploadStore
+	// UploadTTL is how long a checked file is kept, UploadMax how many.
+	UploadTTL time.Duration
+	UploadMax int
+	// Now is the clock of relative dates; nil means time.Now.
+	Now func() time.Time
 }
 
 // UI is the admin UI as an http.Handler.
@@ -137,3 +154,18 @@ func (ui *UI) routes() {
 // export button are offered.
 func (ui *UI) importEnabled() bool { return ui.Imports != nil }
 func (ui *UI) exportEnabled() bool { return ui.Export != nil }
+
+func (ui *UI) now() time.Time {
+	if ui.Now != nil {
+		return ui.Now()
+	}
+	return time.Now()
+}
+
+// productName is the name the pages carry.
+func (ui *UI) productName(lang string) string {
+	if ui.ProductName != "" {
+		return ui.ProductName
+	}
+	return translate(lang, "app.name")
+}

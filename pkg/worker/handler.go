@@ -102,6 +102,9 @@ func (h *Handler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		Locale: d.Locale, FirstName: d.FirstName, LastName: d.LastName,
 		Login: d.Login, Password: password, LoginURL: h.cfg.LoginURL,
 	}
+	if h.cfg.InviteTTL > 0 { // the message says until when the password works
+		msg.ExpiresAt = time.Now().Add(h.cfg.InviteTTL)
+	}
 	if msg.Locale == "" {
 		msg.Locale = h.cfg.DefaultLocale
 	}

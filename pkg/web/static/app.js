@@ -156,7 +156,51 @@
     update();
   }
 
+  // rememberZone tells the server the viewer's time zone, so that dates
+  // show in local time from the next page on.
+  function rememberZone() {
+    var zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return; }
+    if (!zone || zone.length > 64) return;
+    var current = document.cookie.split("; ").filter(function (c) { return c.indexOf("inviter_tz=") === 0; })[0];
+    if (current === "inviter_tz=" + encodeURIComponent(zone)) return;
+    document.cookie = "inviter_tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax";
+  }
+
+  // initShowPassword makes the "Show" button reveal the fields it names,
+  // and hide them again.
+  function initShowPassword() {
+    var buttons = document.querySelectorAll("[data-show-password]");
+    Array.prototype.forEach.call(buttons, function (btn) {
+      var fields = btn.dataset.showPassword.split(" ").map(function (id) { return document.getElementById(id); })
+        .filter(function (f) { return f; });
+      var showText = btn.textContent;
+      btn.hidden = false;
+      btn.addEventListener("click", function () {
+        var show = btn.getAttribute("aria-pressed") !== "true";
+        fields.forEach(function (f) { f.type = show ? "text" : "password"; });
+        btn.setAttribute("aria-pressed", show ? "true" : "false");
+        btn.textContent = show ? btn.dataset.hideText : showText;
+      });
+    });
+  }
+
+  // initAddUser moves the focus into the Add user form when it opens.
+  function initAddUser() {
+    var box = document.getElementById("add-user");
+    if (!box) return;
+    box.addEventListener("toggle", function () {
+      if (box.open && !document.getElementById("add-user-error")) {
+        var first = document.getElementById("new-login");
+        if (first) first.focus();
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    rememberZone();
+    initShowPassword();
+    initAddUser();
     initSendAgain();
     initSelection();
     initProgress();
