@@ -119,11 +119,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	axe := axeSource(t)
 	tok := adminToken(t, s)
 	api := s.API + "/api/v1"
-	add := func(body map[string]string) user {
-		var u user
-		call(t, "POST", api+"/users", tok, body, &u, http.StatusCreated)
-		return u
-	}
+	add := func(body map[string]string) user { return createUser(t, api, tok, body) }
 	anna := add(map[string]string{"login": "anna", "first_name": "Анна", "last_name": "Константинопольская", "email": "anna.konstantinopolskaya@example.com", "locale": "ru"})
 	add(map[string]string{"login": "dave", "first_name": "Dave", "last_name": "Dyer", "phone": "9051111111"})
 	for i := range 40 {

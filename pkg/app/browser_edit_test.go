@@ -23,11 +23,7 @@ func TestBrowserEditUser(t *testing.T) {
 	logsOnFailure(t, s)
 	tok := adminToken(t, s)
 	api := s.API + "/api/v1"
-	add := func(body map[string]string) user {
-		var u user
-		call(t, "POST", api+"/users", tok, body, &u, http.StatusCreated)
-		return u
-	}
+	add := func(body map[string]string) user { return createUser(t, api, tok, body) }
 	dave := add(map[string]string{"login": "dave", "first_name": "Dave", "last_name": "Dyer", "phone": "9051112234"})
 	mia := add(map[string]string{"login": "mia", "first_name": "Mia", "last_name": "Moss", "email": "mia@"})
 	wes := add(map[string]string{"login": "wes", "first_name": "Wes", "last_name": "West", "email": "team@example.com"})

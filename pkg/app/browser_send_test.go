@@ -24,11 +24,7 @@ func TestBrowserSendNeverSurprises(t *testing.T) {
 	logsOnFailure(t, s)
 	tok := adminToken(t, s)
 	api := s.API + "/api/v1"
-	add := func(body map[string]string) user {
-		var u user
-		call(t, "POST", api+"/users", tok, body, &u, http.StatusCreated)
-		return u
-	}
+	add := func(body map[string]string) user { return createUser(t, api, tok, body) }
 	ann := add(map[string]string{"login": "ann", "first_name": "Ann", "last_name": "Arden", "email": "ann@example.com"})
 	ben := add(map[string]string{"login": "ben", "first_name": "Ben", "last_name": "Brook", "email": "ben@example.com"})
 	cat := add(map[string]string{"login": "cat", "first_name": "Cat", "last_name": "Cole", "phone": "9051111111"})

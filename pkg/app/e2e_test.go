@@ -116,6 +116,14 @@ func waitStatus(t *testing.T, api, tok string, id int64, want string) {
 	}
 }
 
+// createUser adds a user through the API as an admin would.
+func createUser(t *testing.T, api, tok string, body map[string]string) user {
+	t.Helper()
+	var u user
+	call(t, "POST", api+"/users", tok, body, &u, http.StatusCreated)
+	return u
+}
+
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // Worker replicas run side by side: three of them share a batch, and every

@@ -2,6 +2,7 @@ package invite
 
 import (
 	"errors"
+	"math"
 	"time"
 )
 
@@ -32,4 +33,14 @@ func RetryAfterOf(err error) (time.Duration, bool) {
 		return ra.After, true
 	}
 	return 0, false
+}
+
+// RetryAfterSeconds is the delay an error carries in whole seconds, rounded
+// up and at least 1, as an HTTP Retry-After header gives it.
+func RetryAfterSeconds(err error) (int, bool) {
+	d, ok := RetryAfterOf(err)
+	if !ok {
+		return 0, false
+	}
+	return max(1, int(math.Ceil(d.Seconds()))), true
 }

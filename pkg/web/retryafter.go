@@ -1,7 +1,6 @@
 package web
 
 import (
-	"math"
 	"net/http"
 	"strconv"
 
@@ -11,7 +10,7 @@ import (
 // setRetryAfter writes Retry-After for an error that says when to try
 // again (a sign-in limit, a full queue of password checks).
 func setRetryAfter(w http.ResponseWriter, err error) {
-	if d, ok := invite.RetryAfterOf(err); ok {
-		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(d.Seconds())))))
+	if n, ok := invite.RetryAfterSeconds(err); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(n))
 	}
 }
