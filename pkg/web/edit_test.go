@@ -144,6 +144,14 @@ func TestUsersPageReasonsAndWaiting(t *testing.T) {
 	wantContains(t, page.body, `id="waiting-banner"`, "more than 5 min", `<a href="/monitoring/">Open the queue dashboard</a>`)
 	ru := root.do("GET", "/users", nil, http.Header{"Accept-Language": {"ru"}})
 	wantContains(t, ru.body, "дольше 5 мин", "Нет кода страны", "Открыть панель очереди")
+	// The dates in the banner and the rows are markup (<time>), not its
+	// escaped text.
+	for _, body := range []string{page.body, ru.body, root.get(userPath(ids[0])).body} {
+		if strings.Contains(body, "&lt;time") {
+			t.Fatal("a date inside a sentence shows as escaped markup")
+		}
+	}
+	wantContains(t, page.body, `waiting since <time datetime=`, `Invitations have been waiting since <time datetime=`)
 	adminID := e.createAccount(t, "plain", "plain-Password-1234", invite.RoleAdmin)
 	plain := e.as(t, adminID).get("/users")
 	wantContains(t, plain.body, `id="waiting-banner"`)

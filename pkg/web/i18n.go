@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"strings"
 
@@ -52,6 +53,27 @@ func translate(lang, key string, args ...any) string {
 		return fmt.Sprintf(msg, args...)
 	}
 	return msg
+}
+
+// translateHTML is translate for a text some of whose arguments are markup
+// (template.HTML): the catalog's text and the other arguments are escaped.
+func translateHTML(lang, key string, args ...any) template.HTML {
+	msg, ok := lookup(lang, key)
+	if !ok {
+		msg = key
+	}
+	safe := make([]any, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case template.HTML:
+			safe[i] = string(v)
+		case string:
+			safe[i] = template.HTMLEscapeString(v)
+		default:
+			safe[i] = v
+		}
+	}
+	return template.HTML(fmt.Sprintf(template.HTMLEscapeString(msg), safe...)) //nolint:gosec // escaped above
 }
 
 func lookup(lang, key string) (string, bool) {

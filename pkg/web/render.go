@@ -175,6 +175,10 @@ func errorText(lang string, err error) string {
 func funcs(lang string) template.FuncMap {
 	return template.FuncMap{
 		"t": func(key string, args ...any) string { return translate(lang, key, args...) },
+		// th is t for a text that takes markup, such as a date's <time>
+		// element: the text and every plain argument are escaped, markup
+		// arguments are kept.
+		"th": func(key string, args ...any) template.HTML { return translateHTML(lang, key, args...) },
 		"plural": func(n int, key string) string {
 			return translate(lang, key+"."+pluralForm(lang, n), formatNum(lang, n))
 		},
