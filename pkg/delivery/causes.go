@@ -9,18 +9,28 @@ import (
 	"net"
 	"os"
 	"syscall"
+
+	"github.com/inviter/inviter/pkg/invite"
 )
 
 // describeCause puts into words a failure that came with no answer from
 // the provider (the connection was refused, TLS failed, nobody answered in
 // time), for the card's history: "the SMTP server 10.0.0.5:587 refused the
 // connection" tells an operator what to fix where an empty provider
-// message tells nothing. service names the other side ("the SMTP server").
+// message tells nothing. service names the other side
+// (invite.CauseServiceSMTP). The sentence comes from invite's one table,
+// from which the pages read the cause back to say it in their language.
 func describeCause(service string, err error) string {
-	at := service
+	return causeOf(service, err).Sentence()
+}
+
+// causeOf classifies a failure with no provider answer into a cause code
+// and its particulars.
+func causeOf(service string, err error) invite.Cause {
+	c := invite.Cause{Service: service}
 	var op *net.OpError
 	if errors.As(err, &op) && op.Addr != nil {
-		at = service + " " + op.Addr.String()
+		c.Addr = op.Addr.String()
 	}
 	var dnsErr *net.DNSError
 	var certErr *tls.CertificateVerificationError
@@ -31,25 +41,27 @@ func describeCause(service string, err error) string {
 	var alert tls.AlertError
 	switch {
 	case errors.Is(err, errNoTLS):
-		return at + " does not offer STARTTLS, and the message would cross the network unencrypted"
+		c.Code = invite.CauseNoTLS
 	case errors.As(err, &dnsErr):
-		return "the name " + dnsErr.Name + " of " + service + " could not be resolved"
+		c.Code, c.Addr = invite.CauseDNS, dnsErr.Name
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return at + " refused the connection"
+		c.Code = invite.CauseRefused
 	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
-		return at + " cannot be reached from here (no route)"
+		c.Code = invite.CauseUnreachable
 	case errors.As(err, &certErr), errors.As(err, &hostErr), errors.As(err, &authErr), errors.As(err, &invalidErr):
-		return "the TLS certificate of " + at + " is not trusted: " + innermost(err).Error()
+		c.Code, c.Detail = invite.CauseCertificate, innermost(err).Error()
 	case errors.As(err, &recordErr), errors.As(err, &alert):
-		return "the TLS handshake with " + at + " failed: " + innermost(err).Error()
+		c.Code, c.Detail = invite.CauseHandshake, innermost(err).Error()
 	case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded), isTimeout(err):
-		return at + " did not answer in time"
+		c.Code = invite.CauseTimeout
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return at + " closed the connection"
+		c.Code = invite.CauseClosed
 	case errors.Is(err, context.Canceled):
-		return "the send was cancelled (the worker is stopping); it will be tried again"
+		c.Code = invite.CauseCancelled
+	default:
+		c.Code, c.Detail = invite.CauseOther, innermost(err).Error()
 	}
-	return "could not talk to " + at + ": " + innermost(err).Error()
+	return c
 }
 
 func isTimeout(err error) bool {

@@ -36,11 +36,20 @@ func TestFailureWithoutAnswerIsPutInWords(t *testing.T) {
 	if want := "the SMTP server 127.0.0.1:" + strconv.Itoa(port) + " refused the connection"; de.ProviderMessage != want {
 		t.Errorf("SMTP: %q, want %q", de.ProviderMessage, want)
 	}
+	// The stored sentence reads back as a cause code and the server's
+	// address, which the card says in the reader's language.
+	want := invite.Cause{Code: invite.CauseRefused, Service: invite.CauseServiceSMTP, Addr: "127.0.0.1:" + strconv.Itoa(port)}
+	if c, ok := invite.ParseCause(de.ProviderMessage); !ok || c != want {
+		t.Errorf("SMTP cause: %+v, %v; want %+v", c, ok, want)
+	}
 
 	ss := delivery.NewVonageSender(delivery.VonageConfig{APIKey: testenv.VonageAPIKey, APISecret: testenv.VonageAPISecret,
 		From: "Inviter", BaseURL: "http://127.0.0.1:" + strconv.Itoa(closedPort(t)) + "/sms"}, loadTemplates(t), discardLog())
 	de = deliveryError(t, ss.Send(t.Context(), smsMessage(2, testPhone, "en")), invite.Transient)
 	if !strings.Contains(de.ProviderMessage, "the Vonage API") || !strings.Contains(de.ProviderMessage, "refused the connection") {
 		t.Errorf("Vonage: %q", de.ProviderMessage)
+	}
+	if c, ok := invite.ParseCause(de.ProviderMessage); !ok || c.Code != invite.CauseRefused || c.Service != invite.CauseServiceVonage || c.Addr == "" {
+		t.Errorf("Vonage cause: %+v, %v", c, ok)
 	}
 }

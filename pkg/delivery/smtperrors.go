@@ -59,9 +59,9 @@ func classifySMTP(err error) *invite.DeliveryError {
 	var tpe *textproto.Error
 	if !errors.As(err, &tpe) {
 		if errors.Is(err, errNoTLS) {
-			return failure(invite.Permanent, "", describeCause("the SMTP server", err), err)
+			return failure(invite.Permanent, "", describeCause(invite.CauseServiceSMTP, err), err)
 		}
-		return failure(invite.Transient, "", describeCause("the SMTP server", err), err)
+		return failure(invite.Transient, "", describeCause(invite.CauseServiceSMTP, err), err)
 	}
 	code, msg := strconv.Itoa(tpe.Code), tpe.Msg
 	if de, ok := classifyEnhanced(step, tpe, code, err); ok {

@@ -58,7 +58,7 @@ func classifyVonageHTTP(ex *exchange, err error) *invite.DeliveryError {
 	switch {
 	case ex.status == 0:
 		// No answer: refused connection, timeout, cancelled context.
-		return failure(invite.Transient, "", describeCause("the Vonage API", err), err)
+		return failure(invite.Transient, "", describeCause(invite.CauseServiceVonage, err), err)
 	case ex.status == http.StatusTooManyRequests:
 		de := failure(invite.RateLimited, code, msg, err)
 		de.RetryAfter = retryAfter(ex.header)
