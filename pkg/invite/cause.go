@@ -20,7 +20,7 @@ const (
 	CauseTimeout     = "timeout"
 	CauseClosed      = "closed"
 	CauseCancelled   = "cancelled"
-	CauseOther       = "other"
+	CauseOther       = "unclassified"
 )
 
 // The other sides a Cause names.
@@ -32,7 +32,7 @@ const (
 // Cause is a failure with no provider answer: its code, the other side
 // (CauseServiceSMTP, CauseServiceVonage), the server's address or the name
 // that did not resolve (may be empty), and the system's own words for the
-// causes that carry them (certificate, handshake, other).
+// causes that carry them (certificate, handshake, unclassified).
 type Cause struct {
 	Code    string
 	Service string

@@ -189,6 +189,7 @@ func funcs(lang string) template.FuncMap {
 		"reason":     func(r *invite.Reason) string { return reasonText(lang, r) },
 		"userReason": func(u invite.User) string { return userReasonText(lang, u) },
 		"label":      func(r *invite.Reason) string { return reasonLabel(lang, r) },
+		"cause":      func(msg string) string { return causeText(lang, msg) },
 		"userLabel":  func(u invite.User) string { return userLabelText(lang, u) },
 		"dict":       dict,
 		"warning": func(w invite.Warning) string {
@@ -223,7 +224,7 @@ func reasonText(lang string, r *invite.Reason) string {
 		return r.Message
 	}
 	if d := r.Detail(); d != "" {
-		msg += " (" + d + ")"
+		msg += " (" + causeText(lang, d) + ")"
 	}
 	return msg
 }
