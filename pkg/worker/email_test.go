@@ -1,6 +1,8 @@
 package worker_test
 
 import (
+	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -169,6 +171,14 @@ func TestEmailStalledServer(t *testing.T) {
 	}
 	if e.logs.Count("delivery failed; will retry") == 0 {
 		t.Errorf("no retry logged:\n%s", e.logs)
+	}
+	// The try's history keeps the cause as a code and the server's address
+	// a page can put in its reader's language.
+	a := e.attempt(u.ID, qs[0].InvitationID)
+	wantCause := invite.Cause{Code: invite.CauseTimeout, Service: invite.CauseServiceSMTP,
+		Addr: net.JoinHostPort(e.smtp.Host(), strconv.Itoa(e.smtp.Port()))}
+	if c, ok := invite.ParseCause(a.ProviderMessage); !ok || c != wantCause {
+		t.Errorf("provider message %q reads as %+v, %v; want %+v", a.ProviderMessage, c, ok, wantCause)
 	}
 	if n := len(e.smtp.Messages()); n != 0 {
 		t.Fatalf("%d e-mails through a stalled server", n)
