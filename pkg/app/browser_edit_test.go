@@ -125,7 +125,11 @@ func TestBrowserEditUser(t *testing.T) {
 		if n := eval[int](b, `document.querySelectorAll('form[action="/users/invite"]').length`); n != 1 {
 			t.Fatalf("%s: no send offered after the fix", lang)
 		}
+		// The fixed card at both sizes, like every other page here.
 		b.screenshot("i8b-card-fixed-" + lang + "-1440")
+		b.do("viewport 390x844", chromedp.EmulateViewport(390, 844))
+		b.screenshot("i8b-card-fixed-" + lang + "-390")
+		b.do("viewport 1440x900", chromedp.EmulateViewport(1440, 900))
 	}
 	var phone string
 	if err := s.DB.DB.Get(&phone, `SELECT phone FROM users WHERE id = $1`, dave.ID); err != nil || phone != "+79051112234" {

@@ -209,5 +209,26 @@ func TestBrowserSendNeverSurprises(t *testing.T) {
 		}
 		b.screenshot("send-card-" + tag)
 	}
+
+	// Confirmation by phone only: ben, invited with no phone, is refused
+	// only if sent again. The box switches the refusals, and their link,
+	// without a reload.
+	call(t, "PUT", api+"/settings/auth", tok, map[string]string{"verification_method": "phone_only"}, nil, http.StatusOK)
+	openConfirmAll()
+	refused := func() int {
+		return eval[int](b, `Array.from(document.querySelectorAll('.refusals li:not([hidden]) strong')).reduce((n, s) => n + Number(s.textContent), 0)`)
+	}
+	heading := func() string { return b.text("#confirm-refused") }
+	if n, h := refused(), heading(); n != 2 || !strings.Contains(h, "2") {
+		t.Fatalf("box unticked: %d refused (%q); want 2 (cat, dan)", n, h)
+	}
+	b.do("tick send again", chromedp.Click(chromedp.ID("send-again")))
+	if n, h := refused(), heading(); n != 3 || !strings.Contains(h, "3") {
+		t.Fatalf("box ticked: %d refused (%q); want 3 (ben, cat, dan)", n, h)
+	}
+	b.open(eval[string](b, `(u => u.pathname + u.search)(new URL(document.getElementById('refused-link').href))`))
+	if got := b.texts("#refused-users tbody td:first-child"); !slices.Equal(got, []string{"ben", "cat", "dan"}) {
+		t.Fatalf("refused users with the box ticked %v; want ben, cat, dan", got)
+	}
 	_, _ = cat, dan
 }

@@ -70,54 +70,109 @@ func (p Preview) RefusedTotal() int {
 // locking or writing anything. A batch sent afterwards may differ if users
 // or the setting change in between; the preview promises nothing.
 func (in *Inviter) Preview(ctx context.Context, sel Selection) (Preview, error) {
-	if err := sel.validate(); err != nil {
+	var t tally
+	method, err := in.previewEach(ctx, sel, func(m VerificationMethod, c Candidate) {
+		t.add(c, in.decide(sel, m, c))
+	})
+	if err != nil {
 		return Preview{}, err
+	}
+	return t.preview(sel, method), nil
+}
+
+// Previews are the previews of one selection sent with and without the
+// users already invited.
+type Previews struct {
+	SendAgain   Preview // Selection.SkipInvited false
+	SkipInvited Preview // Selection.SkipInvited true
+}
+
+// PreviewBoth is Preview for both values of sel.SkipInvited (whatever sel
+// says), from one pass over the candidates: the confirmation switches
+// between them without asking again. Each candidate is decided under both
+// values by the same rules Invite applies, so each preview is exactly what
+// Preview would answer for it.
+func (in *Inviter) PreviewBoth(ctx context.Context, sel Selection) (Previews, error) {
+	again, skip := sel, sel
+	again.SkipInvited, skip.SkipInvited = false, true
+	var ta, ts tally
+	method, err := in.previewEach(ctx, sel, func(m VerificationMethod, c Candidate) {
+		ta.add(c, in.decide(again, m, c))
+		ts.add(c, in.decide(skip, m, c))
+	})
+	if err != nil {
+		return Previews{}, err
+	}
+	return Previews{SendAgain: ta.preview(again, method), SkipInvited: ts.preview(skip, method)}, nil
+}
+
+// previewEach validates sel, reads the verification method and calls each
+// for every candidate of sel, without locking or writing anything.
+func (in *Inviter) previewEach(ctx context.Context, sel Selection, each func(VerificationMethod, Candidate)) (VerificationMethod, error) {
+	if err := sel.validate(); err != nil {
+		return "", err
 	}
 	method, err := in.store.VerificationMethod(ctx)
 	if err != nil {
-		return Preview{}, fmt.Errorf("invite: read verification method: %w", err)
+		return "", fmt.Errorf("invite: read verification method: %w", err)
 	}
-	p := Preview{Method: method}
-	refused := map[string]*RefusalCount{}
-	err = in.store.Candidates(ctx, sel, func(c Candidate) {
-		p.Selected++
-		d := in.decide(sel, method, c)
-		if c.Status == StatusInvited && !c.Role.IsAdmin() {
-			p.AlreadyInvited++
-		}
-		if c.Waiting != nil && !d.Keep && !d.Skip {
-			p.Replaced++
-		}
-		switch {
-		case d.Skip && d.Reason != nil:
-			p.Admins++
-		case d.Skip:
-			p.Skipped++
-		case d.Reason != nil:
-			r := refused[d.Reason.Code]
-			if r == nil {
-				r = &RefusalCount{Reason: Reason{Code: d.Reason.Code, Message: standardMessage(*d.Reason)}}
-				refused[d.Reason.Code] = r
-			}
-			r.Count++
-		case d.Keep:
-			p.Kept++
-		case d.Route.Channel == ChannelSMS:
-			p.SMS++
-		default:
-			p.Email++
-		}
-		if !d.Skip && !d.Keep && d.Reason == nil && c.Status == StatusInvited {
-			p.SendAgain++
-			if d.Route.Channel == ChannelSMS {
-				p.SendAgainSMS++
-			}
-		}
-	})
+	err = in.store.Candidates(ctx, sel, func(c Candidate) { each(method, c) })
 	if err != nil {
-		return Preview{}, fmt.Errorf("invite: read candidates: %w", err)
+		return "", fmt.Errorf("invite: read candidates: %w", err)
 	}
-	for _, r := range refused {
+	return method, nil
+}
+
+// tally counts the decisions of a preview, one candidate at a time.
+type tally struct {
+	p       Preview
+	refused map[string]*RefusalCount
+}
+
+func (t *tally) add(c Candidate, d Decision) {
+	p := &t.p
+	p.Selected++
+	if c.Status == StatusInvited && !c.Role.IsAdmin() {
+		p.AlreadyInvited++
+	}
+	if c.Waiting != nil && !d.Keep && !d.Skip {
+		p.Replaced++
+	}
+	switch {
+	case d.Skip && d.Reason != nil:
+		p.Admins++
+	case d.Skip:
+		p.Skipped++
+	case d.Reason != nil:
+		if t.refused == nil {
+			t.refused = map[string]*RefusalCount{}
+		}
+		r := t.refused[d.Reason.Code]
+		if r == nil {
+			r = &RefusalCount{Reason: Reason{Code: d.Reason.Code, Message: standardMessage(*d.Reason)}}
+			t.refused[d.Reason.Code] = r
+		}
+		r.Count++
+	case d.Keep:
+		p.Kept++
+	case d.Route.Channel == ChannelSMS:
+		p.SMS++
+	default:
+		p.Email++
+	}
+	if !d.Skip && !d.Keep && d.Reason == nil && c.Status == StatusInvited {
+		p.SendAgain++
+		if d.Route.Channel == ChannelSMS {
+			p.SendAgainSMS++
+		}
+	}
+}
+
+// preview is the tally's result for sel under method.
+func (t *tally) preview(sel Selection, method VerificationMethod) Preview {
+	p := t.p
+	p.Method = method
+	for _, r := range t.refused {
 		p.Refused = append(p.Refused, *r)
 	}
 	slices.SortFunc(p.Refused, func(a, b RefusalCount) int {
@@ -127,7 +182,7 @@ func (in *Inviter) Preview(ctx context.Context, sel Selection) (Preview, error) 
 		// Every user found is one of the ids (a filter only narrows them).
 		p.NotFound = distinct(sel.UserIDs) - p.Selected
 	}
-	return p, nil
+	return p
 }
 
 // standardMessage drops the detail NewReason appends (the typed address or

@@ -2,6 +2,7 @@ package invite_test
 
 import (
 	"log/slog"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -153,5 +154,77 @@ func TestPreviewRefusesAnEmptySelection(t *testing.T) {
 	_, err := in.Preview(t.Context(), invite.Selection{})
 	if invite.KindOf(err) != invite.KindInvalid {
 		t.Fatalf("empty selection: %v, want an invalid-input error", err)
+	}
+}
+
+// PreviewBoth answers, from one pass, what Preview answers for each value
+// of skip_invited; unticking the box leaves out the invited users' sends
+// and refusals alike.
+func TestPreviewBothAgreesWithPreview(t *testing.T) {
+	t.Parallel()
+	db := testenv.NewDatabase(t)
+	s := postgres.NewStore(db.DB)
+	ids := previewFixture(t, s)
+	in := invite.NewInviter(s, nil, slog.New(slog.DiscardHandler))
+	// "email" and "phone" are invited: their attempts were delivered.
+	for _, name := range []string{"email", "phone"} {
+		if _, err := s.CreateInvitations(t.Context(), invite.Selection{UserIDs: []int64{ids[name]}}, 0,
+			func(c invite.Candidate) invite.Decision { return invite.Decide(invite.MethodEmailOrPhone, c) }); err != nil {
+			t.Fatal(err)
+		}
+		h, err := s.Invitations(t.Context(), ids[name])
+		if err != nil || len(h) == 0 {
+			t.Fatalf("invitations of %s: %v", name, err)
+		}
+		if _, err := s.ClaimAttempt(t.Context(), h[0].ID, []byte("hash")); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.MarkDelivered(t.Context(), h[0].ID, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sel := invite.Selection{UserIDs: []int64{987654}}
+	for _, id := range ids {
+		sel.UserIDs = append(sel.UserIDs, id)
+	}
+	for _, m := range []invite.VerificationMethod{invite.MethodEmailOrPhone, invite.MethodEmailOnly, invite.MethodPhoneOnly} {
+		if err := s.SetVerificationMethod(t.Context(), m, 0); err != nil {
+			t.Fatal(err)
+		}
+		both, err := in.PreviewBoth(t.Context(), sel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, skip := range []bool{false, true} {
+			one := sel
+			one.SkipInvited = skip
+			p, err := in.Preview(t.Context(), one)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := both.SendAgain
+			if skip {
+				got = both.SkipInvited
+			}
+			if !reflect.DeepEqual(got, p) {
+				t.Errorf("%s, skip_invited %v: PreviewBoth %+v; Preview %+v", m, skip, got, p)
+			}
+		}
+		if a, k := both.SendAgain, both.SkipInvited; a.AlreadyInvited != 2 || k.Skipped != 2 || a.Skipped != 0 ||
+			a.Selected != k.Selected || a.Queued()+a.RefusedTotal() != k.Queued()+k.RefusedTotal()+k.Skipped {
+			t.Errorf("%s: send again %+v; skip invited %+v", m, a, k)
+		}
+	}
+	// Under "e-mail only" the invited phone-only user is refused when sent
+	// again, and left alone (not refused) when the invited are skipped.
+	if err := s.SetVerificationMethod(t.Context(), invite.MethodEmailOnly, 0); err != nil {
+		t.Fatal(err)
+	}
+	both, err := in.PreviewBoth(t.Context(), sel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := both.SendAgain.RefusedTotal() - both.SkipInvited.RefusedTotal(); d != 1 {
+		t.Errorf("e-mail only: %d more refusals sending again, want 1 (the invited phone-only user)", d)
 	}
 }

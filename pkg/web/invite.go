@@ -64,7 +64,11 @@ func (s selection) invite() invite.Selection {
 type confirmPage struct {
 	base
 	selection
+	// Preview is the send with the box ticked, Without with it unticked
+	// (skip_invited): the page shows the one of the box as rendered, and
+	// carries both for the script that follows the box.
 	Preview invite.Preview
+	Without invite.Preview
 	Method  invite.VerificationMethod
 	Back    string
 }
@@ -77,7 +81,7 @@ func (ui *UI) confirmInvite(w http.ResponseWriter, r *http.Request) {
 		ui.formError(w, r, err)
 		return
 	}
-	pv, err := ui.Inviter.Preview(r.Context(), sel.invite())
+	pv, err := ui.Inviter.PreviewBoth(r.Context(), sel.invite())
 	if err != nil {
 		ui.formError(w, r, err)
 		return
@@ -99,12 +103,12 @@ func (ui *UI) sendInvite(w http.ResponseWriter, r *http.Request) {
 	if sel.AllMatching {
 		// "All matching" is re-read when sent: if users came or went since
 		// the admin confirmed a number, they confirm again.
-		pv, err := ui.Inviter.Preview(r.Context(), sel.invite())
+		pv, err := ui.Inviter.PreviewBoth(r.Context(), sel.invite())
 		if err != nil {
 			ui.formError(w, r, err)
 			return
 		}
-		if strconv.Itoa(pv.Selected) != r.PostForm.Get("expected_selected") {
+		if strconv.Itoa(pv.SendAgain.Selected) != r.PostForm.Get("expected_selected") {
 			p := newConfirmPage(ui.base(r, "confirm.title", "users"), sel, pv, sel.Query.href(nil))
 			p.Flash = &flash{Kind: "warn", Text: translate(p.Lang, "confirm.changed")}
 			ui.render(w, r, http.StatusConflict, "confirm", p)

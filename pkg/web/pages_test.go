@@ -81,7 +81,7 @@ func TestUserDataIsEscaped(t *testing.T) {
 	want(t, confirm, http.StatusOK)
 	hostileOnly := root.submit("/users/invite", url.Values{"all_matching": {"1"}, "f_login": {hostile.Login}})
 	want(t, hostileOnly, http.StatusOK)
-	wantContains(t, hostileOnly.body, `<h2 id="confirm-refused">1 cannot be sent</h2>`, `name="f_login" value="`+escapeHTML(t, hostile.Login)+`"`)
+	wantContains(t, hostileOnly.body, `<h2 id="confirm-refused" data-with="1 cannot be sent" data-without="1 cannot be sent">1 cannot be sent</h2>`, `name="f_login" value="`+escapeHTML(t, hostile.Login)+`"`)
 	login := e.client(t).signIn(`"><script>alert(1)</script>`, "not-the-password", `/users?q="><b>`)
 	want(t, login, http.StatusUnauthorized)
 
@@ -219,7 +219,7 @@ func TestConfirmAndSend(t *testing.T) {
 	for _, id := range ids {
 		wantContains(t, r.body, `<input type="hidden" name="user_id" value="`+strconv.FormatInt(id, 10)+`">`)
 	}
-	if strings.Count(r.body, "— <strong>1</strong>") != 2 {
+	if strings.Count(r.body, `— <strong data-with="1" data-without="1">1</strong>`) != 2 {
 		t.Errorf("want two refusals of one user each:\n%s", r.body)
 	}
 	ru := root.do("POST", "/users/invite", url.Values{"user_id": picked["user_id"], csrfField: {root.token()}},

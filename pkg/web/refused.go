@@ -31,7 +31,11 @@ func (ui *UI) refusedList(w http.ResponseWriter, r *http.Request) {
 		ui.formError(w, r, err)
 		return
 	}
-	refused, total, err := ui.Inviter.Refused(r.Context(), sel.invite(), r.Form.Get("code"), maxRefusedListed)
+	// The confirmation's link says whether its box is ticked (send_again):
+	// unticked, the users already invited are left alone, not refused.
+	is := sel.invite()
+	is.SkipInvited = !sel.SendAgain
+	refused, total, err := ui.Inviter.Refused(r.Context(), is, r.Form.Get("code"), maxRefusedListed)
 	if err != nil {
 		ui.formError(w, r, err)
 		return

@@ -110,7 +110,9 @@ func samplePages(ui *UI, lang string) map[string][]any {
 			confirmPage{base: b(admin, "confirm.title", "users"), selection: selection{UserIDs: []int64{1, 2}}, Preview: invite.Preview{Method: invite.MethodPhoneOnly, Selected: 2, Email: 1}, Method: invite.MethodPhoneOnly, Back: "/users/1"},
 			confirmPage{base: b(super, "confirm.title", "users"), selection: selection{UserIDs: []int64{1}}, Preview: invite.Preview{Method: invite.MethodEmailOrPhone, Selected: 1, Kept: 1}, Method: invite.MethodEmailOrPhone, Back: "/users"},
 			newConfirmPage(b(admin, "confirm.title", "users"), selection{UserIDs: []int64{1, 2, 3}},
-				invite.Preview{Method: invite.MethodEmailOrPhone, Selected: 3, Email: 2, AlreadyInvited: 2, SendAgain: 2, Admins: 1, Refused: refused[:1]}, "/users"),
+				invite.Previews{
+					SendAgain:   invite.Preview{Method: invite.MethodEmailOrPhone, Selected: 3, Email: 2, AlreadyInvited: 2, SendAgain: 2, Admins: 1, Refused: refused[:1]},
+					SkipInvited: invite.Preview{Method: invite.MethodEmailOrPhone, Selected: 3, AlreadyInvited: 2, Skipped: 2, Admins: 1}}, "/users"),
 		},
 		"refused": {
 			refusedPage{base: b(admin, "refused.title", "users"), Back: "/users?status=error", Total: 600,

@@ -201,3 +201,67 @@ func TestLastSendFailedIsShown(t *testing.T) {
 		t.Error("the batch's failed users list someone")
 	}
 }
+
+// Every count of the confirmation is right with the box ticked and
+// unticked: unticked, an invited user the current method would refuse is
+// left alone, not counted (nor listed) as refused.
+func TestConfirmationRefusalsFollowTheSendAgainBox(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	root := e.as(t, e.rootID)
+	fresh := e.createUser(t, invite.NewUser{Login: "fresh", Email: "fresh@example.com"})
+	mailed := e.createUser(t, invite.NewUser{Login: "mailed", Email: "mailed@example.com"})
+	texted := e.createUser(t, invite.NewUser{Login: "texted", Phone: "+79051111111"})
+	phoneOnly := e.createUser(t, invite.NewUser{Login: "phoneonly", Phone: "+79052222222"})
+	e.deliver(t, mailed.ID)
+	e.deliver(t, texted.ID)
+	// Now texted, invited by SMS, has no e-mail to be sent again to.
+	if err := e.store.SetVerificationMethod(t.Context(), invite.MethodEmailOnly, 0); err != nil {
+		t.Fatal(err)
+	}
+
+	sel := ids(fresh.ID, mailed.ID, texted.ID, phoneOnly.ID)
+	mixed := root.submit("/users/invite", sel)
+	want(t, mixed, http.StatusOK)
+	users := strings.ReplaceAll(sel.Encode(), "&", "&amp;")
+	href := "/users/invite/refused?code=no_email&amp;" + users
+	// A mix starts unticked: the page as rendered shows that state.
+	wantContains(t, mixed.body,
+		`data-with="2 invitations will be sent." data-without="1 invitation will be sent.">1 invitation will be sent.</p>`,
+		`<strong data-count="first">1</strong>`,
+		`<strong data-count="again" data-with="1" data-without="0">0</strong>`,
+		`data-channel="email" data-with="2" data-without="1">1</strong>`,
+		`<div id="confirm-refusals" data-show-with="1" data-show-without="1">`,
+		`data-with="2 cannot be sent" data-without="1 cannot be sent">1 cannot be sent</h2>`,
+		`<li data-code="no_email" data-show-with="1" data-show-without="1">`,
+		`<strong data-with="2" data-without="1">1</strong>`,
+		`<a href="`+href+`" data-href-with="/users/invite/refused?code=no_email&amp;send_again=1&amp;`+users+`" data-href-without="`+href+`">`,
+		`id="confirm-send" data-with="2" data-without="1">`)
+	if strings.Contains(mixed.body, `data-channel="sms"`) {
+		t.Errorf("an SMS count under e-mail only")
+	}
+	// The links list what each state counts.
+	wantContains(t, root.get("/users/invite/refused?code=no_email&"+sel.Encode()).body,
+		"1 selected user cannot be sent an invitation.", `data-user-id="`+strconv.FormatInt(phoneOnly.ID, 10)+`"`)
+	ticked := root.get("/users/invite/refused?send_again=1&" + sel.Encode())
+	wantContains(t, ticked.body, "2 selected users cannot be sent an invitation.",
+		`data-user-id="`+strconv.FormatInt(texted.ID, 10)+`"`, `data-user-id="`+strconv.FormatInt(phoneOnly.ID, 10)+`"`)
+
+	// Only invited users: the box starts ticked, and unticked nothing is
+	// refused (the refusals are hidden then).
+	invited := root.submit("/users/invite", ids(mailed.ID, texted.ID))
+	wantContains(t, invited.body, `id="send-again" checked`,
+		`data-with="1 invitation will be sent." data-without="No invitation can be sent to the selected users.">1 invitation will be sent.</p>`,
+		`<div id="confirm-refusals" data-show-with="1" data-show-without="">`,
+		`data-with="1 cannot be sent" data-without="0 cannot be sent">1 cannot be sent</h2>`,
+		`<li data-code="no_email" data-show-with="1" data-show-without="">`,
+		`<strong data-with="1" data-without="0">1</strong>`,
+		`id="confirm-send" data-with="1" data-without="0">`)
+
+	// A mix whose only refusal is the invited one: unticked, it is hidden
+	// from the start, without a script.
+	hidden := root.submit("/users/invite", ids(fresh.ID, texted.ID))
+	wantContains(t, hidden.body, `<div id="confirm-refusals" data-show-with="1" data-show-without="" hidden>`,
+		`data-with="1 cannot be sent" data-without="0 cannot be sent">0 cannot be sent</h2>`,
+		`<li data-code="no_email" data-show-with="1" data-show-without="" hidden>`)
+}

@@ -9,39 +9,51 @@ import (
 
 // newConfirmPage is the confirmation of a send: the split of what it will
 // do, and whether the "send again" box starts ticked.
-func newConfirmPage(b base, sel selection, pv invite.Preview, back string) confirmPage {
+func newConfirmPage(b base, sel selection, both invite.Previews, back string) confirmPage {
+	pv := both.SendAgain
 	// The box decides skip_invited. "Select all matching" starts with it
 	// unticked: sending everyone who matches a new password is never what
 	// a click on All means. Ticked rows that are all invited already are a
 	// deliberate "send again" (the card's button among them): ticked.
 	// A mix starts unticked too: only the admin's explicit tick resends.
 	sel.SendAgain = !sel.AllMatching && pv.AlreadyInvited > 0 && pv.AlreadyInvited == pv.Selected-pv.Admins
-	return confirmPage{base: b, selection: sel, Preview: pv, Method: pv.Method, Back: back}
+	return confirmPage{base: b, selection: sel, Preview: pv, Without: both.SkipInvited, Method: pv.Method, Back: back}
 }
 
 // Sendable is how many new invitations the send would make with the box
 // as it is rendered.
 func (p confirmPage) Sendable() int {
-	if p.SendAgain {
-		return p.Preview.Email + p.Preview.SMS
-	}
-	return p.Preview.FirstTime()
+	s := p.Shown()
+	return s.Email + s.SMS
 }
 
 // SendableWith and SendableWithout are the same count with the box ticked
 // and unticked, for the script that follows the box.
 func (p confirmPage) SendableWith() int    { return p.Preview.Email + p.Preview.SMS }
-func (p confirmPage) SendableWithout() int { return p.Preview.FirstTime() }
+func (p confirmPage) SendableWithout() int { return p.Without.Email + p.Without.SMS }
 
-// EmailWithout and SMSWithout are the channels' counts with the box
-// unticked (the page's own counts are with it ticked).
-func (p confirmPage) EmailWithout() int {
-	return p.Preview.Email - (p.Preview.SendAgain - p.Preview.SendAgainSMS)
+// Shown is the preview of the box as rendered.
+func (p confirmPage) Shown() invite.Preview {
+	if p.SendAgain {
+		return p.Preview
+	}
+	return p.Without
 }
-func (p confirmPage) SMSWithout() int { return p.Preview.SMS - p.Preview.SendAgainSMS }
 
-// Shown picks the count of the box as rendered.
-func (p confirmPage) Shown(with, without int) int {
+// RefusedWithout is how many the send refuses for code with the box
+// unticked. Unticking only leaves users out, so its reasons are among the
+// ticked ones: the page lists those, and hides the ones that drop to 0.
+func (p confirmPage) RefusedWithout(code string) int {
+	for _, r := range p.Without.Refused {
+		if r.Reason.Code == code {
+			return r.Count
+		}
+	}
+	return 0
+}
+
+// Pick picks the count of the box as rendered.
+func (p confirmPage) Pick(with, without int) int {
 	if p.SendAgain {
 		return with
 	}
@@ -52,8 +64,16 @@ func (p confirmPage) Shown(with, without int) int {
 const maxRefusedListed = 500
 
 // RefusedHref is the list of the users the send would refuse for code
-// ("" for every reason): the same selection, in the address.
-func (p confirmPage) RefusedHref(code string) string {
+// ("" for every reason) with the box as rendered: the same selection, in
+// the address.
+func (p confirmPage) RefusedHref(code string) string { return p.refusedHref(code, p.SendAgain) }
+
+// RefusedHrefWith and RefusedHrefWithout are the list with the box ticked
+// and unticked, for the script that follows the box.
+func (p confirmPage) RefusedHrefWith(code string) string    { return p.refusedHref(code, true) }
+func (p confirmPage) RefusedHrefWithout(code string) string { return p.refusedHref(code, false) }
+
+func (p confirmPage) refusedHref(code string, sendAgain bool) string {
 	v := url.Values{}
 	for k, vals := range p.Query.values() {
 		v["f_"+k] = vals
@@ -66,6 +86,9 @@ func (p confirmPage) RefusedHref(code string) string {
 	}
 	if code != "" {
 		v.Set("code", code)
+	}
+	if sendAgain {
+		v.Set("send_again", "1")
 	}
 	return "/users/invite/refused?" + v.Encode()
 }

@@ -35,6 +35,7 @@ type Store interface {
 type Inviter interface {
 	InviteWith(ctx context.Context, requestedBy int64, sel invite.Selection, opts invite.InviteOptions) (invite.BatchResult, error)
 	Preview(ctx context.Context, sel invite.Selection) (invite.Preview, error)
+	PreviewBoth(ctx context.Context, sel invite.Selection) (invite.Previews, error)
 	Refused(ctx context.Context, sel invite.Selection, code string, limit int) ([]invite.RefusedUser, int, error)
 }
 

@@ -138,19 +138,25 @@
     });
   }
 
-  // initSendAgain keeps the confirmation's count and Send button in step
-  // with the "Also send again to the already invited" box.
+  // initSendAgain keeps the confirmation's counts, refusals, links and Send
+  // button in step with the "Also send again to the already invited" box:
+  // the server renders both states (data-with / data-without texts,
+  // data-show-* visibility, data-href-* links).
   function initSendAgain() {
     var box = document.getElementById("send-again");
     if (!box) return;
-    var summary = document.getElementById("confirm-summary");
     var send = document.getElementById("confirm-send");
-    var counts = document.querySelectorAll("#confirm-split [data-with]");
+    var texts = document.querySelectorAll("#confirm-summary, #confirm-split [data-with], #confirm-kept, #confirm-refusals [data-with]");
+    var shown = document.querySelectorAll("[data-show-with]");
+    var links = document.querySelectorAll("#confirm-refusals [data-href-with]");
     function update() {
       var key = box.checked ? "with" : "without";
-      summary.textContent = summary.dataset[key];
+      var Key = box.checked ? "With" : "Without";
       send.disabled = Number(send.dataset[key]) === 0;
-      for (var i = 0; i < counts.length; i++) counts[i].textContent = counts[i].dataset[key];
+      var i;
+      for (i = 0; i < texts.length; i++) texts[i].textContent = texts[i].dataset[key];
+      for (i = 0; i < shown.length; i++) shown[i].hidden = shown[i].dataset["show" + Key] !== "1";
+      for (i = 0; i < links.length; i++) links[i].href = links[i].dataset["href" + Key];
     }
     box.addEventListener("change", update);
     update();
