@@ -78,6 +78,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 	concurrency := 50 // the default WORKER_CONCURRENCY
 	s := startService(b, options{Env: map[string]string{
 		"WORKER_CONCURRENCY": fmt.Sprint(concurrency), "SMTP_POOL_SIZE": "8", "RECONCILE_GRACE": "1m", "RECONCILE_INTERVAL": "30s",
+		"DB_MAX_CONNS": "32", // the default, not the tests' small pool
 	}})
 	tok := adminToken(b, s)
 	ids := seedUsers(b, s.DB, n)

@@ -53,6 +53,9 @@ func startService(t testing.TB, opt options) *service {
 		"VONAGE_API_KEY": testenv.VonageAPIKey, "VONAGE_API_SECRET": testenv.VonageAPISecret, "VONAGE_BASE_URL": vonage.URL(),
 		"RETRY_BASE_DELAY": "50ms", "MAX_RETRIES": "3", "RECONCILE_INTERVAL": "200ms", "RECONCILE_GRACE": "1s",
 		"SHUTDOWN_TIMEOUT": "10s", "LOG_LEVEL": "info",
+		// Each program's pool, small: tests run side by side against one
+		// PostgreSQL, which allows 100 connections by default.
+		"DB_MAX_CONNS": "10",
 	}
 	for k, v := range opt.Env {
 		env[k] = v

@@ -89,6 +89,7 @@ func workerEnv(s *service, extra map[string]string) map[string]string {
 		"APP_URL": "https://learn.example.com", "SMTP_HOST": s.SMTP.Host(), "SMTP_PORT": strconv.Itoa(s.SMTP.Port()),
 		"SMTP_FROM": "Learning <no-reply@example.com>", "RETRY_BASE_DELAY": "50ms", "MAX_RETRIES": "3",
 		"RECONCILE_INTERVAL": "1s", "RECONCILE_GRACE": "30s", "SHUTDOWN_TIMEOUT": "10s", "LOG_LEVEL": "info",
+		"DB_MAX_CONNS": "10", // three of them beside other tests, under PostgreSQL's default 100
 	}
 	for k, v := range extra {
 		env[k] = v

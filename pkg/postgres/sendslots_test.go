@@ -26,7 +26,7 @@ func TestGuardedSendsLeaveConnectionsForTheirWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { pool.Close() })
-	pool.SetMaxOpenConns(10) // two send slots with the reserve of 8
+	pool.SetMaxOpenConns(10) // eight send slots, two connections spare
 	s := postgres.NewStore(pool)
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()

@@ -58,11 +58,18 @@ func NewDatabase(t testing.TB) *Database {
 		t.Fatalf("testenv: open test database: %v", err)
 	}
 	t.Cleanup(func() { db.Close() })
+	// A test's own pool stays small: tests run side by side against one
+	// PostgreSQL, which allows 100 connections by default.
+	db.SetMaxOpenConns(testPoolSize)
+	db.SetMaxIdleConns(testPoolSize)
 	if err := postgres.Migrate(ctx, db, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		t.Fatalf("testenv: migrate: %v", err)
 	}
 	return &Database{DB: db, URL: u.String()}
 }
+
+// testPoolSize is the most connections a test's database pool opens.
+const testPoolSize = 10
 
 func dropDatabase(t testing.TB, base, name string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
