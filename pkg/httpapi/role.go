@@ -45,13 +45,8 @@ func (s *Server) handleSetRole(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	u, err := s.Store.User(r.Context(), id)
-	if invite.KindOf(err) == invite.KindNotFound {
-		s.writeError(w, r, invite.Errorf(invite.KindNotFound, "not_found", "there is no user %d", id))
-		return
-	}
-	if err != nil {
-		s.writeError(w, r, err)
+	u, ok := s.userByID(w, r, id)
+	if !ok {
 		return
 	}
 	ss, _ := sessionFrom(r.Context())

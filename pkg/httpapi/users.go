@@ -121,13 +121,8 @@ func (s *Server) handleGetUser(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, invite.Errorf(invite.KindInvalid, "invalid_id", "the user id must be a positive whole number").WithField("id"))
 		return
 	}
-	u, err := s.Store.User(r.Context(), id)
-	if invite.KindOf(err) == invite.KindNotFound {
-		s.writeError(w, r, invite.Errorf(invite.KindNotFound, "not_found", "there is no user %d", id))
-		return
-	}
-	if err != nil {
-		s.writeError(w, r, err)
+	u, ok := s.userByID(w, r, id)
+	if !ok {
 		return
 	}
 	history, err := s.Store.Invitations(r.Context(), id)
@@ -150,4 +145,19 @@ func (s *Server) handleGetUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// userByID reads user id, or answers 404 (or the store's error) and
+// reports false.
+func (s *Server) userByID(w http.ResponseWriter, r *http.Request, id int64) (invite.User, bool) {
+	u, err := s.Store.User(r.Context(), id)
+	if invite.KindOf(err) == invite.KindNotFound {
+		s.writeError(w, r, invite.Errorf(invite.KindNotFound, "not_found", "there is no user %d", id))
+		return invite.User{}, false
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return invite.User{}, false
+	}
+	return u, true
 }
