@@ -70,13 +70,14 @@ func API(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	reg, m := newMetrics()
 	defer registerStateCollectors(reg, store, rc, log)()
-	inviter := invite.NewInviter(store, enq, log).WithChannels(channels(cfg, log)).WithDirectEnqueue(cfg.Perf.DirectEnqueue)
+	deliverable := channels(cfg, log)
+	inviter := invite.NewInviter(store, enq, log).WithChannels(deliverable).WithDirectEnqueue(cfg.Perf.DirectEnqueue)
 	accounts := account.New(store, hasher, 0).Guarded(signInGuard(cfg, rc, log))
 	accounts.CountSignIns(m)
 	imports := userimport.New(userimport.Config{Store: store, Jobs: store, Inviter: inviter, Log: log,
 		Limits: userimport.Limits{MaxBytes: cfg.Import.MaxBytes, MaxRows: cfg.Import.MaxRows}, Rows: m, TempDir: cfg.Import.TempDir})
 	defer shutdownImports(imports, cfg.ShutdownTimeout)
-	editor := invite.NewEditor(store, enq, cfg.Users.DefaultRegion, log)
+	editor := invite.NewEditor(store, enq, cfg.Users.DefaultRegion, log).WithChannels(deliverable)
 	srv := httpapi.NewServer(httpapi.Deps{
 		Store:         store,
 		Inviter:       inviter,

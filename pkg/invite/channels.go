@@ -38,8 +38,14 @@ func (in *Inviter) WithChannels(ch Channels) *Inviter {
 // allows it, and the other way round; one who could be reached only through
 // a missing channel is refused with email_unavailable or sms_unavailable.
 func (in *Inviter) decide(sel Selection, m VerificationMethod, c Candidate) Decision {
+	return in.channels.decide(sel, m, c)
+}
+
+// decide is Inviter.decide for these channels; editing a user's contact
+// (Editor) reroutes a waiting invitation by the same rule.
+func (ch Channels) decide(sel Selection, m VerificationMethod, c Candidate) Decision {
 	d := DecideFor(sel, m, c)
-	if d.Skip || d.Reason != nil || in.channels.has(d.Route.Channel) {
+	if d.Skip || d.Reason != nil || ch.has(d.Route.Channel) {
 		return d
 	}
 	if m == MethodEmailOrPhone || m == "" {
@@ -47,7 +53,7 @@ func (in *Inviter) decide(sel Selection, m VerificationMethod, c Candidate) Deci
 		if d.Route.Channel == ChannelSMS {
 			other = MethodEmailOnly
 		}
-		if alt := Decide(other, c); alt.Reason == nil && in.channels.has(alt.Route.Channel) {
+		if alt := Decide(other, c); alt.Reason == nil && ch.has(alt.Route.Channel) {
 			return alt
 		}
 	}

@@ -112,16 +112,25 @@ type DuplicateChecker interface {
 // Editor changes users' profiles (PATCH /api/v1/users/{id}, the card's
 // Edit form).
 type Editor struct {
-	store  EditStore
-	queue  Enqueuer
-	region string
-	log    *slog.Logger
+	store    EditStore
+	queue    Enqueuer
+	region   string
+	log      *slog.Logger
+	channels Channels // see WithChannels
 }
 
 // NewEditor returns an Editor; region is the deployment's default phone
 // region (see SuggestPhone).
 func NewEditor(store EditStore, queue Enqueuer, region string, log *slog.Logger) *Editor {
 	return &Editor{store: store, queue: queue, region: region, log: log}
+}
+
+// WithChannels returns the editor restricted to the channels that can
+// deliver: a rerouted invitation is decided as a send would decide it.
+func (e *Editor) WithChannels(ch Channels) *Editor {
+	c := *e
+	c.channels = ch
+	return &c
 }
 
 // Region is the default phone region suggestions are made in.
@@ -142,7 +151,7 @@ func (e *Editor) Edit(ctx context.Context, by, id int64, p UserPatch) (EditResul
 		n, ws, err := p.Apply(u).Normalize()
 		warnings = ws
 		return n, err
-	}, func(c Candidate) Decision { return Decide(method, c) })
+	}, func(c Candidate) Decision { return e.channels.decide(Selection{}, method, c) })
 	if err != nil {
 		return EditResult{}, err
 	}

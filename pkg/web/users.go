@@ -50,6 +50,13 @@ func exportHref(q listQuery, format string) string {
 		v.Del("status")
 		v.Set("invite_status", st)
 	}
+	// The table narrows to one send with in_batch (its own batch parameter
+	// drives the progress bar); the API calls it batch.
+	if b := v.Get("in_batch"); b != "" {
+		v.Del("in_batch")
+		v.Set("batch", b)
+	}
+	v.Del("size") // the export takes every matching user
 	v.Set("format", format)
 	return "/users/export?" + v.Encode()
 }
