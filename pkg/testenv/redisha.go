@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -40,11 +41,40 @@ func freePort(t testing.TB) int {
 // it runs in Sentinel mode. It returns once the server answers PING.
 func startRedisProcess(t testing.TB, sentinel bool, conf ...string) *redisProcess {
 	t.Helper()
+	return startRedisProcessWith(t, sentinel, func() []string { return conf })
+}
+
+// startRedisProcessWith is startRedisProcess with the configuration made by
+// conf, once per try: a port freePort gave may be taken again before
+// redis-server binds it (by another process, or by the kernel handing the
+// same free port to our own next request), so a start that fails for an
+// address in use is tried again on other ports.
+func startRedisProcessWith(t testing.TB, sentinel bool, conf func() []string) *redisProcess {
+	t.Helper()
+	const tries = 5
+	for try := 1; ; try++ {
+		p, log, inUse := tryStartRedisProcess(t, sentinel, conf())
+		if p != nil {
+			return p
+		}
+		if !inUse || try == tries {
+			t.Fatalf("testenv: redis-server exited at start:\n%s", log)
+		}
+	}
+}
+
+// tryStartRedisProcess starts one redis-server; when it exits at start it
+// returns its log and whether it could not bind an address in use.
+func tryStartRedisProcess(t testing.TB, sentinel bool, conf []string) (*redisProcess, string, bool) {
+	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
 		t.Fatalf("testenv: redis-server is needed (make test installs it): %v", err)
 	}
 	port := freePort(t)
+	for slices.Contains(conf, "cluster-port "+strconv.Itoa(port)) {
+		port = freePort(t) // the kernel gave the bus port again
+	}
 	dir := t.TempDir()
 	lines := append([]string{"port " + strconv.Itoa(port), "bind 127.0.0.1", "dir " + dir,
 		"save \"\"", "appendonly no", "protected-mode no", "logfile " + filepath.Join(dir, "redis.log")}, conf...)
@@ -70,12 +100,12 @@ func startRedisProcess(t testing.TB, sentinel bool, conf ...string) *redisProces
 		err := c.Ping(ctx).Err()
 		cancel()
 		if err == nil {
-			return p
+			return p, "", false
 		}
 		select {
 		case <-p.done:
 			log, _ := os.ReadFile(filepath.Join(dir, "redis.log"))
-			t.Fatalf("testenv: redis-server on %s exited at start:\n%s", p.Addr, log)
+			return nil, p.Addr + ":\n" + string(log), strings.Contains(string(log), "Address already in use")
 		default:
 		}
 		if time.Now().After(deadline) {
@@ -183,9 +213,12 @@ func StartCluster(t testing.TB) *Cluster {
 	for range 3 {
 		// The bus port is chosen too: port+10000, the default, may be
 		// beyond 65535 for an ephemeral port.
-		bus := freePort(t)
-		p := startRedisProcess(t, false, "cluster-enabled yes", "cluster-node-timeout 2000",
-			"cluster-port "+strconv.Itoa(bus), "cluster-config-file nodes.conf")
+		var bus int
+		p := startRedisProcessWith(t, false, func() []string {
+			bus = freePort(t)
+			return []string{"cluster-enabled yes", "cluster-node-timeout 2000",
+				"cluster-port " + strconv.Itoa(bus), "cluster-config-file nodes.conf"}
+		})
 		c.Addrs = append(c.Addrs, p.Addr)
 		buses = append(buses, bus)
 		rc := redis.NewClient(&redis.Options{Addr: p.Addr})
