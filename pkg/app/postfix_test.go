@@ -80,7 +80,11 @@ func startPostfix(t *testing.T, listenerPort int) *postfixRelay {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	p := &postfixRelay{dir: dir, port: freePort(t)}
+	port := freePort(t)
+	for port == listenerPort { // the kernel may hand out the port it just gave
+		port = freePort(t)
+	}
+	p := &postfixRelay{dir: dir, port: port}
 	etc := filepath.Join(dir, "etc")
 	if err := os.Mkdir(etc, 0o755); err != nil {
 		t.Fatal(err)
