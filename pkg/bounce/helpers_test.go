@@ -139,20 +139,7 @@ func sendBounce(t testing.TB, addr, to string, msg []byte) error {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if err := c.Mail(""); err != nil {
-		return err
-	}
-	if err := c.Rcpt(to); err != nil {
-		return err
-	}
-	w, err := c.Data()
-	if err != nil {
-		return err
-	}
-	if _, err := w.Write(msg); err != nil {
-		return err
-	}
-	if err := w.Close(); err != nil {
+	if err := sendOn(c, to, msg); err != nil {
 		return err
 	}
 	return c.Quit()

@@ -352,12 +352,7 @@ func TestConcurrentBatchesKeepOneAttempt(t *testing.T) {
 	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		var waiting int
-		if err := db.DB.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
-			WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
-			t.Fatal(err)
-		}
-		if waiting > 0 {
+		if lockWaiters(t, db) > 0 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -403,4 +398,16 @@ func TestDeliveryOfAFailedAttempt(t *testing.T) {
 	if c, _ := s.LoginCandidate(ctx, u.Login); c.InvitationID != id || len(c.PasswordHashes) != 1 {
 		t.Errorf("login candidate %+v, want the delivered attempt's password", c)
 	}
+}
+
+// lockWaiters counts the sessions of the test's database waiting for a
+// lock: a writer that reached another's row locks.
+func lockWaiters(t *testing.T, db *testenv.Database) int {
+	t.Helper()
+	var n int
+	if err := db.DB.Get(&n, `SELECT count(*) FROM pg_stat_activity
+		WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

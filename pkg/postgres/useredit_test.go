@@ -97,12 +97,7 @@ func TestEditWaitsForSendInFlight(t *testing.T) {
 	// Wait (with a deadline) until the edit blocks on the attempt's lock.
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		var waiting int
-		if err := db.DB.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
-			WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
-			t.Fatal(err)
-		}
-		if waiting > 0 {
+		if lockWaiters(t, db) > 0 {
 			break
 		}
 		select {
