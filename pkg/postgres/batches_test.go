@@ -261,3 +261,34 @@ func snapshot(t *testing.T, db *testenv.Database) tables {
 	}
 	return s
 }
+
+// A page of a filtered selection is read as a range of ids: the users in
+// that range that the filter leaves out must stay as they are.
+func TestFilteredBatchLeavesOutTheUsersBetween(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s, db := newStore(t)
+	if _, err := db.DB.ExecContext(ctx, `
+		INSERT INTO users (login, first_name, last_name, email)
+		SELECT 'user' || g, 'First', CASE WHEN g % 3 = 0 THEN 'Other' ELSE 'Last' END, 'user' || g || '@example.com'
+		FROM generate_series(1, 300) g`); err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.CreateBatch(ctx, invite.Selection{Filter: &invite.UserFilter{Name: "Last"}}, 0,
+		decideWith(invite.MethodEmailOrPhone), invite.BatchOptions{Results: invite.ResultsAll})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Queued != 200 || len(b.Outcomes) != 200 {
+		t.Fatalf("queued %d, %d outcomes; want the 200 users named Last", b.Queued, len(b.Outcomes))
+	}
+	var stray []string
+	if err := db.DB.SelectContext(ctx, &stray, `
+		SELECT u.login FROM users u JOIN invite_states s ON s.user_id = u.id
+		WHERE u.last_name = 'Other' AND (s.status <> 'not_invited' OR s.current_invitation_id IS NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	if len(stray) > 0 {
+		t.Fatalf("users outside the filter were sent: %v", stray)
+	}
+}

@@ -83,11 +83,54 @@ func lockCandidates(ctx context.Context, tx *sqlx.Tx, sel invite.Selection, afte
 	// not the attempts it joins, so it would miss the attempt that batch
 	// just made waiting, and send a second message. A new statement sees
 	// everything committed before the locks were granted.
+	return readLocked(ctx, tx, ids)
+}
+
+// readLocked reads the candidates of the locked users ids (ascending). A
+// page of a selection by filter is usually a dense run of ids: it is read
+// as a range, two index range scans merged (a third of the time of 5,000
+// lookups by id, measured by BenchmarkReadLockedPage), and the rows of
+// users outside the page dropped. A sparse page is read by id.
+func readLocked(ctx context.Context, tx *sqlx.Tx, ids []int64) ([]candidateRow, error) {
+	if ids[len(ids)-1]-ids[0] >= int64(denseFactor*len(ids)) {
+		return readByIDs(ctx, tx, ids)
+	}
+	return readRange(ctx, tx, ids)
+}
+
+func readByIDs(ctx context.Context, tx *sqlx.Tx, ids []int64) ([]candidateRow, error) {
 	var rows []candidateRow
-	if err := tx.SelectContext(ctx, &rows, selectCandidates+` WHERE u.id = ANY($1) ORDER BY u.id`, pq.Array(ids)); err != nil {
+	err := tx.SelectContext(ctx, &rows, selectCandidates+` WHERE u.id = ANY($1) ORDER BY u.id`, pq.Array(ids))
+	return rows, translate("read selected users", err)
+}
+
+func readRange(ctx context.Context, tx *sqlx.Tx, ids []int64) ([]candidateRow, error) {
+	var rows []candidateRow
+	err := tx.SelectContext(ctx, &rows, selectCandidates+
+		` WHERE u.id BETWEEN $1 AND $2 AND s.user_id BETWEEN $1 AND $2 ORDER BY u.id`, ids[0], ids[len(ids)-1])
+	if err != nil {
 		return nil, translate("read selected users", err)
 	}
-	return rows, nil
+	return keepLocked(rows, ids), nil
+}
+
+// denseFactor is how many ids a page's range may span per locked user for
+// the page to be read as a range.
+const denseFactor = 2
+
+// keepLocked keeps the rows whose id is in ids; both are in ascending id
+// order.
+func keepLocked(rows []candidateRow, ids []int64) []candidateRow {
+	out, k := rows[:0], 0
+	for _, r := range rows {
+		for k < len(ids) && ids[k] < r.ID {
+			k++
+		}
+		if k < len(ids) && ids[k] == r.ID {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // Candidates calls each for every user of sel, in id order, as a batch
