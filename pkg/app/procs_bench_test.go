@@ -121,18 +121,73 @@ func (p *proc) resetPeak(b *testing.B) {
 // /proc/<pid>/stat in clock ticks of 1/100 s (Linux's USER_HZ).
 func (p *proc) cpuSeconds(b *testing.B) float64 {
 	b.Helper()
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
+	st, err := readStat(p.cmd.Process.Pid)
 	if err != nil {
 		b.Fatal(err)
 	}
-	// The command name (field 2) may hold spaces: count from its ")".
-	fields := strings.Fields(string(raw[strings.LastIndexByte(string(raw), ')')+2:]))
-	utime, err1 := strconv.ParseFloat(fields[11], 64)
-	stime, err2 := strconv.ParseFloat(fields[12], 64)
-	if err1 != nil || err2 != nil {
-		b.Fatalf("read /proc stat: %v %v", err1, err2)
+	return st.cpu
+}
+
+// procStat is what the benchmarks read of /proc/<pid>/stat.
+type procStat struct {
+	ppid     int
+	cpu      float64 // user and system, in seconds
+	children float64 // of the children reaped, in seconds
+}
+
+func readStat(pid int) (procStat, error) {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return procStat{}, err
 	}
-	return (utime + stime) / 100
+	// The command name (field 2) may hold spaces: count from its ")".
+	fields := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+2:]))
+	var ticks [4]float64
+	for i := range ticks {
+		if ticks[i], err = strconv.ParseFloat(fields[11+i], 64); err != nil {
+			return procStat{}, fmt.Errorf("read /proc/%d/stat: %w", pid, err)
+		}
+	}
+	ppid, err := strconv.Atoi(fields[1])
+	if err != nil {
+		return procStat{}, fmt.Errorf("read /proc/%d/stat: %w", pid, err)
+	}
+	return procStat{ppid: ppid, cpu: (ticks[0] + ticks[1]) / 100, children: (ticks[2] + ticks[3]) / 100}, nil
+}
+
+// postgresCPU is the CPU time the PostgreSQL server has used, all its
+// processes together (the postmaster, the backends alive and those gone),
+// or ok false when the server is not on this machine. Its difference over
+// a send is what the database spent on it, whatever else ran meanwhile.
+func postgresCPU(b *testing.B, db *testenv.Database) (seconds float64, ok bool) {
+	b.Helper()
+	var backend int
+	if err := db.DB.Get(&backend, `SELECT pg_backend_pid()`); err != nil {
+		b.Fatal(err)
+	}
+	st, err := readStat(backend)
+	if err != nil {
+		return 0, false // another machine's, or another namespace's
+	}
+	postmaster, err := readStat(st.ppid)
+	if err != nil {
+		return 0, false
+	}
+	seconds = postmaster.cpu + postmaster.children
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if child, err := readStat(pid); err == nil && child.ppid == st.ppid {
+			seconds += child.cpu
+		}
+	}
+	return seconds, true
 }
 
 func (p *proc) status(b *testing.B, field string) float64 {

@@ -136,6 +136,13 @@ func (s *SMTPServer) Messages() []ReceivedMail {
 	return append([]ReceivedMail(nil), s.messages...)
 }
 
+// Count returns how many messages were accepted so far.
+func (s *SMTPServer) Count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.messages)
+}
+
 // WaitMessages waits until at least n messages have arrived and returns
 // them, failing the test after timeout.
 func (s *SMTPServer) WaitMessages(t testing.TB, n int, timeout time.Duration) []ReceivedMail {
