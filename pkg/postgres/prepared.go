@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"sync"
 
 	"github.com/jmoiron/sqlx"
@@ -68,4 +69,28 @@ func (s *Store) execHot(ctx context.Context, tx *sqlx.Tx, query string, args ...
 	}
 	_, err = tx.StmtxContext(ctx, st).ExecContext(ctx, args...)
 	return err
+}
+
+// existsHot reports whether a hot query returns a row in tx, prepared unless
+// the cache is off.
+func (s *Store) existsHot(ctx context.Context, tx *sqlx.Tx, query string, args ...any) (bool, error) {
+	var (
+		rows *sql.Rows
+		err  error
+	)
+	if s.unprepared {
+		rows, err = tx.QueryContext(ctx, query, args...)
+	} else {
+		var st *sqlx.Stmt
+		if st, err = s.prepared(ctx, query); err != nil {
+			return false, err
+		}
+		rows, err = tx.StmtxContext(ctx, st).QueryContext(ctx, args...)
+	}
+	if err != nil {
+		return false, err
+	}
+	found := rows.Next()
+	rows.Close()
+	return found, rows.Err()
 }

@@ -41,13 +41,8 @@ func (s *Store) GuardSend(ctx context.Context, id int64, destination string, sen
 		return false, translate(op, err)
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only; ending it releases the lock
-	rows, err := tx.QueryContext(ctx, guardAttempt, id, destination)
+	found, err := s.existsHot(ctx, tx, guardAttempt, id, destination)
 	if err != nil {
-		return false, translate(op, err)
-	}
-	found := rows.Next()
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return false, translate(op, err)
 	}
 	if !found {
