@@ -16,9 +16,9 @@ import (
 // start on it, so it never waits behind deliveries.
 var workerQueues = map[string]int{tasks.DispatchQueue: 2, tasks.Queue: 1}
 
-// deliveryStore is the store the delivery handler uses: claims and delivery
-// records shared between concurrent tasks (group commit) unless PERF_OFF
-// turns that off. The returned close stops the batchers, after the asynq
+// deliveryStore is the store the delivery handler uses: claims, send
+// guards and delivery records shared between concurrent tasks (group
+// commit) unless PERF_OFF turns that off. The returned close stops the batchers, after the asynq
 // server has stopped.
 func deliveryStore(cfg config.Config, store *postgres.Store) (worker.Store, func()) {
 	if cfg.Perf.Disabled(config.PerfPreparedStatements) {
@@ -28,6 +28,9 @@ func deliveryStore(cfg config.Config, store *postgres.Store) (worker.Store, func
 		return store, func() {}
 	}
 	group := worker.NewGroupCommit(store, groupCommitBatch, 1)
+	if cfg.Perf.Disabled(config.PerfSendGroups) {
+		group.GuardEachSend()
+	}
 	return group, group.Close
 }
 

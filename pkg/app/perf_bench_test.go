@@ -209,7 +209,7 @@ func BenchmarkSMTPPool(b *testing.B) {
 // same batch in turn. on/off above 1 means the mechanism pays.
 func BenchmarkMechanisms(b *testing.B) {
 	const n = 5000
-	for _, m := range []string{config.PerfGroupCommit, config.PerfPreparedStatements, config.PerfSMTPPipelining} {
+	for _, m := range []string{config.PerfGroupCommit, config.PerfPreparedStatements, config.PerfSMTPPipelining, config.PerfSendGroups} {
 		b.Run(m, func(b *testing.B) {
 			on := startStack(b, nil, false)
 			off := startStack(b, map[string]string{"PERF_OFF": m}, false)

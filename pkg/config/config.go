@@ -47,7 +47,7 @@
 // and those of hardening.go (DEV_OUTBOX, sign-in limits, DB_MAX_CONNS, ...).
 //
 //	INVITE_DIRECT_ENQUEUE     100 (0..100000), batches up to this many attempts are enqueued by the api itself
-//	PERF_OFF                  optional, for benchmarks: group_commit, prepared_statements, smtp_pipelining
+//	PERF_OFF                  optional, for benchmarks: group_commit, prepared_statements, smtp_pipelining, send_groups
 //	PRODUCT_NAME              Inviter, the product's name in invitations and page titles
 //	PLATFORM_URL              (unset: the account page), where a user goes after choosing a password
 //	DEFAULT_TIMEZONE          UTC, the time zone of dates for a reader whose zone is unknown

@@ -22,6 +22,7 @@ const (
 	PerfGroupCommit        = "group_commit"        // the worker's shared claim and delivery statements
 	PerfPreparedStatements = "prepared_statements" // the worker's statement cache
 	PerfSMTPPipelining     = "smtp_pipelining"     // MAIL, RCPT and DATA in one write
+	PerfSendGroups         = "send_groups"         // the guards of sends that start together in one transaction
 )
 
 // Disabled reports whether PERF_OFF names mechanism.
@@ -30,7 +31,7 @@ func (p Perf) Disabled(mechanism string) bool { return slices.Contains(p.Off, me
 // perf reads INVITE_DIRECT_ENQUEUE and PERF_OFF.
 func (l *loader) perf() Perf {
 	p := Perf{DirectEnqueue: l.int("INVITE_DIRECT_ENQUEUE", 100, 0, 100_000)}
-	known := []string{PerfGroupCommit, PerfPreparedStatements, PerfSMTPPipelining}
+	known := []string{PerfGroupCommit, PerfPreparedStatements, PerfSMTPPipelining, PerfSendGroups}
 	for _, m := range strings.Split(l.str("PERF_OFF", ""), ",") {
 		m = strings.TrimSpace(strings.ToLower(m))
 		if m == "" {

@@ -23,6 +23,15 @@ type Claim struct {
 	PasswordHash []byte
 }
 
+// SendHold is a send about to start: its attempt is held against being
+// superseded while the message goes out, if it is still waiting for that
+// destination (see postgres.Store.GuardSend).
+type SendHold struct {
+	InvitationID int64
+	Channel      Channel
+	Destination  string
+}
+
 // StaleAttempt is a waiting attempt that has not moved for a while: the
 // reconciler makes sure it is in the queue.
 type StaleAttempt struct {

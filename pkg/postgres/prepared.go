@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
 	"sync"
 
 	"github.com/jmoiron/sqlx"
@@ -71,26 +70,15 @@ func (s *Store) execHot(ctx context.Context, tx *sqlx.Tx, query string, args ...
 	return err
 }
 
-// existsHot reports whether a hot query returns a row in tx, prepared unless
-// the cache is off.
-func (s *Store) existsHot(ctx context.Context, tx *sqlx.Tx, query string, args ...any) (bool, error) {
-	var (
-		rows *sql.Rows
-		err  error
-	)
+// selectHotTx runs a hot query into dest in tx, prepared unless the cache
+// is off.
+func (s *Store) selectHotTx(ctx context.Context, tx *sqlx.Tx, dest any, query string, args ...any) error {
 	if s.unprepared {
-		rows, err = tx.QueryContext(ctx, query, args...)
-	} else {
-		var st *sqlx.Stmt
-		if st, err = s.prepared(ctx, query); err != nil {
-			return false, err
-		}
-		rows, err = tx.StmtxContext(ctx, st).QueryContext(ctx, args...)
+		return tx.SelectContext(ctx, dest, query, args...)
 	}
+	st, err := s.prepared(ctx, query)
 	if err != nil {
-		return false, err
+		return err
 	}
-	found := rows.Next()
-	rows.Close()
-	return found, rows.Err()
+	return tx.StmtxContext(ctx, st).SelectContext(ctx, dest, args...)
 }

@@ -45,7 +45,7 @@ func TestGuardSendAfterEditSendsNothing(t *testing.T) {
 		t.Fatalf("edit: %+v, %v", res, err)
 	}
 	called := false
-	sent, err := s.GuardSend(ctx, d.InvitationID, d.Destination, func(context.Context) error { called = true; return nil })
+	sent, err := s.GuardSend(ctx, invite.SendHold{InvitationID: d.InvitationID, Channel: d.Channel, Destination: d.Destination}, func(context.Context) error { called = true; return nil })
 	if err != nil || sent || called {
 		t.Fatalf("guard after the edit: sent=%v called=%v err=%v", sent, called, err)
 	}
@@ -57,10 +57,10 @@ func TestGuardSendAfterEditSendsNothing(t *testing.T) {
 	if err != nil || d2.Destination != "new@example.com" {
 		t.Fatalf("claim the new attempt: %+v, %v", d2, err)
 	}
-	if sent, err := s.GuardSend(ctx, d2.InvitationID, "old@example.com", func(context.Context) error { return nil }); sent || err != nil {
+	if sent, err := s.GuardSend(ctx, invite.SendHold{InvitationID: d2.InvitationID, Channel: d2.Channel, Destination: "old@example.com"}, func(context.Context) error { return nil }); sent || err != nil {
 		t.Fatalf("a guard for another destination must not send: %v %v", sent, err)
 	}
-	if sent, err := s.GuardSend(ctx, d2.InvitationID, d2.Destination, func(context.Context) error { return nil }); !sent || err != nil {
+	if sent, err := s.GuardSend(ctx, invite.SendHold{InvitationID: d2.InvitationID, Channel: d2.Channel, Destination: d2.Destination}, func(context.Context) error { return nil }); !sent || err != nil {
 		t.Fatalf("guard of the current attempt: %v %v", sent, err)
 	}
 }
@@ -81,7 +81,7 @@ func TestEditWaitsForSendInFlight(t *testing.T) {
 	sending, release := make(chan struct{}), make(chan struct{})
 	guardDone := make(chan error, 1)
 	go func() {
-		_, err := s.GuardSend(ctx, d.InvitationID, d.Destination, func(context.Context) error {
+		_, err := s.GuardSend(ctx, invite.SendHold{InvitationID: d.InvitationID, Channel: d.Channel, Destination: d.Destination}, func(context.Context) error {
 			close(sending)
 			<-release
 			return nil

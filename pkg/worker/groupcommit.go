@@ -16,6 +16,9 @@ type BatchStore interface {
 	Store
 	ClaimAttempts(ctx context.Context, claims []invite.Claim) (map[int64]invite.Delivery, error)
 	MarkDeliveredMany(ctx context.Context, ids []int64, ttl time.Duration) error
+	// HoldSends holds several sends' attempts as GuardSend holds one, until
+	// release (see postgres.Store.HoldSends).
+	HoldSends(ctx context.Context, hs []invite.SendHold) (held []bool, release func(), err error)
 }
 
 // GroupCommit is a Store whose claims and delivery records from concurrent
@@ -28,6 +31,10 @@ type GroupCommit struct {
 	BatchStore
 	claims *batcher[invite.Claim, claimResult]
 	marks  *batcher[markRequest, error]
+	// sends groups the guards of sends that start together, one set of
+	// groups a channel: an SMS waiting for its provider's rate must not
+	// hold e-mails back.
+	sends map[invite.Channel]*sendGroups
 }
 
 var _ Store = (*GroupCommit)(nil)
@@ -56,7 +63,37 @@ func NewGroupCommit(s BatchStore, maxBatch, executors int) *GroupCommit {
 	g := &GroupCommit{BatchStore: s}
 	g.claims = newBatcher(maxBatch, executors, g.claimBatch)
 	g.marks = newBatcher(maxBatch, executors, g.markBatch)
+	g.sends = make(map[invite.Channel]*sendGroups, 2)
+	for _, ch := range []invite.Channel{invite.ChannelEmail, invite.ChannelSMS} {
+		g.sends[ch] = newSendGroups(maxBatch, sendGroupExecutors, g.BatchStore.HoldSends)
+	}
 	return g
+}
+
+// GuardEachSend makes g guard every send in a transaction of its own
+// (PERF_OFF=send_groups), for the benchmark that weighs the groups against
+// their absence. Call it before any send. It returns g.
+func (g *GroupCommit) GuardEachSend() *GroupCommit {
+	for _, groups := range g.sends {
+		groups.close()
+	}
+	g.sends = nil
+	return g
+}
+
+// sendGroupExecutors is how many groups of sends of a channel may be under
+// way at once, each holding a connection: enough that a group whose slowest
+// send takes long does not stop the next from starting.
+const sendGroupExecutors = 8
+
+// GuardSend runs send as part of a group of sends of h's channel (see
+// sendGroups).
+func (g *GroupCommit) GuardSend(ctx context.Context, h invite.SendHold, send func(context.Context) error) (bool, error) {
+	groups, ok := g.sends[h.Channel]
+	if !ok {
+		return g.BatchStore.GuardSend(ctx, h, send)
+	}
+	return groups.send(ctx, h, send)
 }
 
 // ClaimAttempt claims one attempt as part of a batch.
@@ -81,6 +118,9 @@ func (g *GroupCommit) MarkDelivered(ctx context.Context, id int64, ttl time.Dura
 func (g *GroupCommit) Close() {
 	g.claims.close()
 	g.marks.close()
+	for _, groups := range g.sends {
+		groups.close()
+	}
 }
 
 // claimBatch claims a batch. An id that comes twice (one task run twice at

@@ -25,7 +25,7 @@ type Store interface {
 	// GuardSend runs send only while the attempt is still waiting for that
 	// destination, holding it against an edit that would supersede it (see
 	// postgres.Store.GuardSend); sent reports whether send ran.
-	GuardSend(ctx context.Context, id int64, destination string, send func(context.Context) error) (sent bool, err error)
+	GuardSend(ctx context.Context, h invite.SendHold, send func(context.Context) error) (sent bool, err error)
 }
 
 // Sender delivers one message by its channel.
