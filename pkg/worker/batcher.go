@@ -33,23 +33,31 @@ func newBatcher[In, Out any](max, executors int, run func(context.Context, []In)
 	return b
 }
 
+// gather waits for a first call (or done: ok false), then adds every call
+// already waiting behind it, up to max.
+func gather[C any](calls <-chan C, done <-chan struct{}, max int) (batch []C, ok bool) {
+	select {
+	case first := <-calls:
+		batch = append(batch, first)
+	case <-done:
+		return nil, false
+	}
+	for len(batch) < max {
+		select {
+		case c := <-calls:
+			batch = append(batch, c)
+		default:
+			return batch, true
+		}
+	}
+	return batch, true
+}
+
 func (b *batcher[In, Out]) execute() {
 	for {
-		var first call[In, Out]
-		select {
-		case first = <-b.calls:
-		case <-b.done:
+		batch, ok := gather(b.calls, b.done, b.max)
+		if !ok {
 			return
-		}
-		batch := []call[In, Out]{first}
-	drain:
-		for len(batch) < b.max {
-			select {
-			case c := <-b.calls:
-				batch = append(batch, c)
-			default:
-				break drain
-			}
 		}
 		ins := make([]In, len(batch))
 		for i, c := range batch {

@@ -49,21 +49,9 @@ func newSendGroups(max, executors int, hold func(context.Context, []invite.SendH
 
 func (g *sendGroups) execute() {
 	for {
-		var first holdCall
-		select {
-		case first = <-g.calls:
-		case <-g.done:
+		group, ok := gather(g.calls, g.done, g.max)
+		if !ok {
 			return
-		}
-		group := []holdCall{first}
-	drain:
-		for len(group) < g.max {
-			select {
-			case c := <-g.calls:
-				group = append(group, c)
-			default:
-				break drain
-			}
 		}
 		g.run(group)
 	}
