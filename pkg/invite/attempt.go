@@ -32,6 +32,11 @@ type SendHold struct {
 	Destination  string
 }
 
+// Hold is the send of d about to start, to hold against being superseded.
+func (d Delivery) Hold() SendHold {
+	return SendHold{InvitationID: d.InvitationID, Channel: d.Channel, Destination: d.Destination}
+}
+
 // StaleAttempt is a waiting attempt that has not moved for a while: the
 // reconciler makes sure it is in the queue.
 type StaleAttempt struct {

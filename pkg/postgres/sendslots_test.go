@@ -46,7 +46,7 @@ func TestGuardedSendsLeaveConnectionsForTheirWrites(t *testing.T) {
 	errs := make(chan error, sends)
 	for _, d := range ds {
 		wg.Go(func() {
-			sent, err := s.GuardSend(ctx, invite.SendHold{InvitationID: d.InvitationID, Channel: d.Channel, Destination: d.Destination}, func(ctx context.Context) error {
+			sent, err := s.GuardSend(ctx, d.Hold(), func(ctx context.Context) error {
 				_, err := pool.ExecContext(ctx, `SELECT pg_sleep(0.05)`) // a write of the send's own
 				return err
 			})

@@ -28,24 +28,35 @@ func attemptStatus(t *testing.T, db *testenv.Database, id int64) string {
 	return st
 }
 
+// claimedAtOld creates a user with the address old@example.com, invites
+// them and claims the attempt, as a worker about to send does.
+func claimedAtOld(t *testing.T, s *postgres.Store) (invite.User, int64, invite.Delivery) {
+	t.Helper()
+	u := mustCreate(t, s, invite.NewUser{Login: "u", FirstName: "U", LastName: "U", Email: "old@example.com"})
+	id := inviteOne(t, s, u)
+	d, err := s.ClaimAttempt(t.Context(), id, []byte("hash"))
+	if err != nil {
+		t.Fatalf("claim: %v", err)
+	}
+	return u, id, d
+}
+
 // A worker claimed the attempt and is about to send when the admin changes
 // the e-mail: the edit commits first, so the guard refuses to send.
 func TestGuardSendAfterEditSendsNothing(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	s, db := newStore(t)
-	u := mustCreate(t, s, invite.NewUser{Login: "u", FirstName: "U", LastName: "U", Email: "old@example.com"})
-	id := inviteOne(t, s, u)
-	d, err := s.ClaimAttempt(ctx, id, []byte("hash"))
-	if err != nil || d.Destination != "old@example.com" {
-		t.Fatalf("claim: %+v, %v", d, err)
+	u, id, d := claimedAtOld(t, s)
+	if d.Destination != "old@example.com" {
+		t.Fatalf("claim: %+v", d)
 	}
 	res, err := editContact(ctx, s, u.ID, "new@example.com")
 	if err != nil || !res.Rerouted || res.Queued == nil {
 		t.Fatalf("edit: %+v, %v", res, err)
 	}
 	called := false
-	sent, err := s.GuardSend(ctx, invite.SendHold{InvitationID: d.InvitationID, Channel: d.Channel, Destination: d.Destination}, func(context.Context) error { called = true; return nil })
+	sent, err := s.GuardSend(ctx, d.Hold(), func(context.Context) error { called = true; return nil })
 	if err != nil || sent || called {
 		t.Fatalf("guard after the edit: sent=%v called=%v err=%v", sent, called, err)
 	}
@@ -60,7 +71,7 @@ func TestGuardSendAfterEditSendsNothing(t *testing.T) {
 	if sent, err := s.GuardSend(ctx, invite.SendHold{InvitationID: d2.InvitationID, Channel: d2.Channel, Destination: "old@example.com"}, func(context.Context) error { return nil }); sent || err != nil {
 		t.Fatalf("a guard for another destination must not send: %v %v", sent, err)
 	}
-	if sent, err := s.GuardSend(ctx, invite.SendHold{InvitationID: d2.InvitationID, Channel: d2.Channel, Destination: d2.Destination}, func(context.Context) error { return nil }); !sent || err != nil {
+	if sent, err := s.GuardSend(ctx, d2.Hold(), func(context.Context) error { return nil }); !sent || err != nil {
 		t.Fatalf("guard of the current attempt: %v %v", sent, err)
 	}
 }
@@ -72,16 +83,11 @@ func TestEditWaitsForSendInFlight(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	s, db := newStore(t)
-	u := mustCreate(t, s, invite.NewUser{Login: "u", FirstName: "U", LastName: "U", Email: "old@example.com"})
-	id := inviteOne(t, s, u)
-	d, err := s.ClaimAttempt(ctx, id, []byte("hash"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	u, id, d := claimedAtOld(t, s)
 	sending, release := make(chan struct{}), make(chan struct{})
 	guardDone := make(chan error, 1)
 	go func() {
-		_, err := s.GuardSend(ctx, invite.SendHold{InvitationID: d.InvitationID, Channel: d.Channel, Destination: d.Destination}, func(context.Context) error {
+		_, err := s.GuardSend(ctx, d.Hold(), func(context.Context) error {
 			close(sending)
 			<-release
 			return nil

@@ -30,7 +30,7 @@ func TestGroupedSendsOnPostgres(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		holds = append(holds, invite.SendHold{InvitationID: id, Channel: d.Channel, Destination: d.Destination})
+		holds = append(holds, d.Hold())
 	}
 	holds[0].Destination = "moved@example.com" // as if an edit had rerouted it
 

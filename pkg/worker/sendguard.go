@@ -11,8 +11,7 @@ import (
 // delivery's error, err the database's; the two lead to different
 // decisions.
 func (h *Handler) sendIfCurrent(ctx context.Context, d invite.Delivery, msg invite.Message) (skipped bool, sendErr, err error) {
-	hold := invite.SendHold{InvitationID: d.InvitationID, Channel: d.Channel, Destination: d.Destination}
-	ran, err := h.store.GuardSend(ctx, hold, func(ctx context.Context) error {
+	ran, err := h.store.GuardSend(ctx, d.Hold(), func(ctx context.Context) error {
 		sendErr = h.send(ctx, msg)
 		return nil
 	})
