@@ -98,11 +98,7 @@ func TestDispatchedBatchIsDelivered(t *testing.T) {
 	if err := e.enqueuer.Dispatch(t.Context(), batch); err != nil {
 		t.Fatal(err)
 	}
-	e.smtp.WaitMessages(t, len(users), waitTimeout)
-	for _, u := range users {
-		e.waitStatus(u.ID, invite.StatusInvited)
-	}
-	if n := len(e.smtp.Messages()); n != len(users) {
+	if n := e.waitInvited(users...); n != len(users) {
 		t.Errorf("%d messages for %d users", n, len(users))
 	}
 }
@@ -127,8 +123,5 @@ func TestReconcilerCoversALostDispatch(t *testing.T) {
 		t.Fatalf("after the grace: %d re-enqueued, want %d", n, len(users))
 	}
 	e.start()
-	e.smtp.WaitMessages(t, len(users), waitTimeout)
-	for _, u := range users {
-		e.waitStatus(u.ID, invite.StatusInvited)
-	}
+	e.waitInvited(users...)
 }

@@ -252,6 +252,17 @@ func (e *env) waitStatus(id int64, status invite.Status) invite.User {
 	return u
 }
 
+// waitInvited waits until the SMTP server has a message for each user and
+// every one of them is invited, and returns how many messages it holds.
+func (e *env) waitInvited(users ...invite.User) int {
+	e.t.Helper()
+	e.smtp.WaitMessages(e.t, len(users), waitTimeout)
+	for _, u := range users {
+		e.waitStatus(u.ID, invite.StatusInvited)
+	}
+	return len(e.smtp.Messages())
+}
+
 // taskState returns the state of an attempt's task in Redis, or 0 when
 // there is none.
 func (e *env) taskState(invitationID int64) asynq.TaskState {

@@ -55,11 +55,7 @@ func TestReconcilerAfterRedisFlushed(t *testing.T) {
 		t.Errorf("second ReconcileOnce re-enqueued %d, want 0: the tasks are back", n)
 	}
 	e.start()
-	e.smtp.WaitMessages(t, len(users), waitTimeout)
-	for _, u := range users {
-		e.waitStatus(u.ID, invite.StatusInvited)
-	}
-	if n := len(e.smtp.Messages()); n != len(users) {
+	if n := e.waitInvited(users...); n != len(users) {
 		t.Errorf("%d e-mails for %d users: a task was enqueued twice", n, len(users))
 	}
 }
