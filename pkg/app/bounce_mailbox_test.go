@@ -21,18 +21,16 @@ func TestBounceMailbox(t *testing.T) {
 	}})
 	logsOnFailure(t, s)
 	api := s.API + "/api/v1"
-	var admin loginResp
-	call(t, "POST", api+"/auth/login", "", map[string]string{"login": "admin", "password": adminPassword}, &admin, http.StatusOK)
-	var u user
-	call(t, "POST", api+"/users", admin.Token, map[string]string{"login": "anna", "first_name": "Anna", "last_name": "I",
-		"email": "anna@gone.example.com"}, &u, http.StatusCreated)
-	call(t, "POST", api+"/invitations", admin.Token, map[string]any{"user_ids": []int64{u.ID}}, nil, http.StatusAccepted)
-	waitStatus(t, api, admin.Token, u.ID, "invited")
+	tok := adminToken(t, s)
+	u := createUser(t, api, tok, map[string]string{"login": "anna", "first_name": "Anna", "last_name": "I",
+		"email": "anna@gone.example.com"})
+	call(t, "POST", api+"/invitations", tok, map[string]any{"user_ids": []int64{u.ID}}, nil, http.StatusAccepted)
+	waitStatus(t, api, tok, u.ID, "invited")
 	mail := s.SMTP.WaitMessages(t, 1, 10*time.Second)[0]
 	// The mailbox got the bounce; the envelope address is gone (a shared
 	// mailbox), so the original's headers must name the attempt.
 	mb.Put(t, []byte(postfixBounce("bounces@bounce.example.com", "anna@gone.example.com", headersOf(mail.Data))))
-	waitStatus(t, api, admin.Token, u.ID, "error")
+	waitStatus(t, api, tok, u.ID, "error")
 	eventually(t, 10*time.Second, "the mailbox emptied", func() bool { return mb.Count(t, "INBOX") == 0 })
 	if contains(s.Logs.String(), testenv.IMAPPassword) {
 		t.Error("the mailbox password reached the logs")

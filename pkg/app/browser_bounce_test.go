@@ -85,9 +85,7 @@ func TestBounceEndToEnd(t *testing.T) {
 	}})
 	logsOnFailure(t, s)
 	api := s.API + "/api/v1"
-	var admin loginResp
-	call(t, "POST", api+"/auth/login", "", map[string]string{"login": "admin", "password": adminPassword}, &admin, http.StatusOK)
-	tok := admin.Token
+	tok := adminToken(t, s)
 
 	var anna, boris user
 	call(t, "POST", api+"/users", tok, map[string]string{"login": "anna", "first_name": "Anna", "last_name": "Ivanova",

@@ -205,14 +205,12 @@ func TestPostfixBounce(t *testing.T) {
 	}})
 	logsOnFailure(t, s)
 	api := s.API + "/api/v1"
-	var admin loginResp
-	call(t, "POST", api+"/auth/login", "", map[string]string{"login": "admin", "password": adminPassword}, &admin, http.StatusOK)
-	var u user
-	call(t, "POST", api+"/users", admin.Token, map[string]string{"login": "nobody", "first_name": "No", "last_name": "Body",
-		"email": "nobody-here@corp.test"}, &u, http.StatusCreated)
-	call(t, "POST", api+"/invitations", admin.Token, map[string]any{"user_ids": []int64{u.ID}}, nil, http.StatusAccepted)
-	waitStatus(t, api, admin.Token, u.ID, "error")
-	call(t, "GET", api+"/users/"+itoa(u.ID), admin.Token, nil, &u, http.StatusOK)
+	tok := adminToken(t, s)
+	u := createUser(t, api, tok, map[string]string{"login": "nobody", "first_name": "No", "last_name": "Body",
+		"email": "nobody-here@corp.test"})
+	call(t, "POST", api+"/invitations", tok, map[string]any{"user_ids": []int64{u.ID}}, nil, http.StatusAccepted)
+	waitStatus(t, api, tok, u.ID, "error")
+	call(t, "GET", api+"/users/"+itoa(u.ID), tok, nil, &u, http.StatusOK)
 	if u.InviteError == nil || u.InviteError.Code != "delivery_rejected" || !strings.Contains(u.InviteError.Message, "unknown user") {
 		t.Fatalf("after Postfix's bounce: %+v", u.InviteError)
 	}

@@ -268,9 +268,7 @@ func startStack(b *testing.B, env map[string]string, noWorker bool) *stack {
 		wEnv["LOG_LEVEL"] = "info"
 		s.worker = startProc(b, filepath.Join(dir, "worker"), wEnv, "worker health listening")
 	}
-	var l loginResp
-	call(b, "POST", s.API+"/api/v1/auth/login", "", map[string]string{"login": "admin", "password": adminPassword}, &l, 200)
-	s.token = l.Token
+	s.token = adminToken(b, &service{API: s.API})
 	return s
 }
 
