@@ -18,24 +18,19 @@ type sendStore interface {
 // userReasonText is the reason shown beside a user's status: for a user
 // still invited, the last send's failure, said as such (their password
 // still works); otherwise why they are in error.
-func userReasonText(lang string, u invite.User) string {
-	if u.InviteError == nil {
-		return ""
-	}
-	if u.InviteStatus == invite.StatusInvited {
-		return translate(lang, "users.last_send_failed", reasonText(lang, u.InviteError))
-	}
-	return reasonText(lang, u.InviteError)
-}
+func userReasonText(lang string, u invite.User) string { return userReason(lang, u, reasonText) }
 
 // userLabelText is userReasonText with the reason's short label, for the
 // table's rows.
-func userLabelText(lang string, u invite.User) string {
+func userLabelText(lang string, u invite.User) string { return userReason(lang, u, reasonLabel) }
+
+// userReason says u's reason with say, as userReasonText describes.
+func userReason(lang string, u invite.User, say func(string, *invite.Reason) string) string {
 	if u.InviteError == nil {
 		return ""
 	}
 	if u.InviteStatus == invite.StatusInvited {
-		return translate(lang, "users.last_send_failed", reasonLabel(lang, u.InviteError))
+		return translate(lang, "users.last_send_failed", say(lang, u.InviteError))
 	}
-	return reasonLabel(lang, u.InviteError)
+	return say(lang, u.InviteError)
 }

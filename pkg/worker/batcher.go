@@ -53,6 +53,19 @@ func gather[C any](calls <-chan C, done <-chan struct{}, max int) (batch []C, ok
 	return batch, true
 }
 
+// submit hands c to an executor, unless ctx ends first or the executors
+// are closed (errBatcherClosed).
+func submit[C any](ctx context.Context, calls chan<- C, done <-chan struct{}, c C) error {
+	select {
+	case calls <- c:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-done:
+		return errBatcherClosed
+	}
+}
+
 func (b *batcher[In, Out]) execute() {
 	for {
 		batch, ok := gather(b.calls, b.done, b.max)
@@ -76,12 +89,8 @@ func (b *batcher[In, Out]) execute() {
 func (b *batcher[In, Out]) do(ctx context.Context, in In) (Out, error) {
 	c := call[In, Out]{in: in, out: make(chan Out, 1)}
 	var zero Out
-	select {
-	case b.calls <- c:
-	case <-ctx.Done():
-		return zero, ctx.Err()
-	case <-b.done:
-		return zero, errBatcherClosed
+	if err := submit(ctx, b.calls, b.done, c); err != nil {
+		return zero, err
 	}
 	select {
 	case out := <-c.out:

@@ -85,12 +85,8 @@ func (g *sendGroups) run(group []holdCall) {
 // whether it ran. It returns once the group's transaction has ended.
 func (g *sendGroups) send(ctx context.Context, h invite.SendHold, send func(context.Context) error) (sent bool, err error) {
 	c := holdCall{h: h, out: make(chan holdResult, 1)}
-	select {
-	case g.calls <- c:
-	case <-ctx.Done():
-		return false, ctx.Err()
-	case <-g.done:
-		return false, errBatcherClosed
+	if err := submit(ctx, g.calls, g.done, c); err != nil {
+		return false, err
 	}
 	// Once in a group, always to its end: the group waits for every member.
 	r := <-c.out
