@@ -175,7 +175,10 @@ func TestBrowserAdminInvitesUsers(t *testing.T) {
 	for _, st := range []string{"invited", "error", "waiting", "not_invited", ""} {
 		b.open("/users?sort=login")
 		b.do("filter "+st, chromedp.Click(chromedp.CSS(fmt.Sprintf(`.facets a[data-status=%q]`, st))))
-		b.waitFor("filter "+st+" active", fmt.Sprintf(`document.querySelector('.facets a.active').dataset.status === %q`, st), 10*time.Second)
+		// The facet is a link: wait for the whole new page, not only its
+		// facets, which are parsed before the table.
+		b.waitFor("filter "+st+" active", fmt.Sprintf(
+			`document.readyState === 'complete' && document.querySelector('.facets a.active').dataset.status === %q`, st), 10*time.Second)
 		logins := b.texts("table.users tbody td:nth-child(2)")
 		count := b.text(fmt.Sprintf(`.facets a[data-status=%q] .count`, st))
 		switch st {
